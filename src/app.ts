@@ -1,0 +1,84 @@
+// buildApp: the one composition root of the HTTP server. It never listens; the CLI does.
+import Fastify, { type FastifyServerOptions, LogController } from 'fastify';
+import { type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
+import type { Config } from './config.js';
+import { accessTokenRoutes } from './http/open-apis/auth/access-token-routes.js';
+import { gatewayHook, tenantPermissionHook } from './http/open-apis/gateway-hooks.js';
+import { systemStatusRoutes } from './http/open-apis/system-statuses/routes.js';
+import { PlatformRateLimiter } from './http/rate-limiter.js';
+import { errorHandler } from './http/render-error.js';
+import { controlErrorHandler } from './http/sysstatus/control-errors.js';
+import { readRoutes } from './http/sysstatus/read-routes.js';
+import type { App } from './http/types.js';
+import type { Services } from './operations/context.js';
+
+export interface AppOptions {
+  config: Readonly<Config>;
+  services: Services;
+  /** Omitted: limits in memory when config.rate_limits is on. */
+  limiter?: PlatformRateLimiter;
+  logger?: FastifyServerOptions['logger'];
+}
+
+export async function buildApp({ config, services, limiter, logger = false }: AppOptions): Promise<App> {
+  const app = Fastify({
+    logger,
+    bodyLimit: config.body_limit,
+    genReqId: () => services.ids.logId(),
+    logController: new LogController({ requestIdLogLabel: 'log_id', disableRequestLogging: true }),
+    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
+    // Idle and header timeouts keep slow clients from holding sockets forever.
+    connectionTimeout: 0,
+    keepAliveTimeout: 72_000,
+    requestTimeout: 30_000,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.setValidatorCompiler(TypeBoxValidatorCompiler);
+
+  // The SDKs send "{}" on GET and DELETE; curl users send nothing with a JSON content type. Both are fine.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = body.toString();
+    if (text.trim() === '') return done(null, undefined);
+    parseJson(request, text, done);
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('X-Tt-Logid', request.id);
+  });
+
+  // Unknown paths and methods answer as the live gateway does: plain text.
+  app.setNotFoundHandler((_request, reply) => reply.code(404).type('text/plain; charset=utf-8').send('404 page not found'));
+
+  const rateLimiter = limiter ?? (config.rate_limits ? new PlatformRateLimiter() : undefined);
+
+  await app.register(async (platform) => {
+    platform.setErrorHandler(errorHandler(config.body_limit));
+    platform.addHook('onRequest', gatewayHook(services, rateLimiter));
+    platform.addHook('preValidation', tenantPermissionHook);
+    await systemStatusRoutes(platform, services);
+  });
+
+  await app.register(async (auth) => {
+    // Whatever goes wrong with a token request, the platform answers HTTP 200 and 10003.
+    auth.setErrorHandler((error, request, reply) => {
+      if (((error as { statusCode?: number }).statusCode ?? 500) >= 500) request.log.error({ err: error }, 'token request failed');
+      return reply.code(200).send({ code: 10003, data: {}, msg: 'invalid param' });
+    });
+    await accessTokenRoutes(auth, services);
+  });
+
+  await app.register(
+    async (control) => {
+      control.setErrorHandler(controlErrorHandler);
+      control.setNotFoundHandler((request, reply) =>
+        reply.code(404).send({ code: 'not_found', message: `no control endpoint ${request.method} ${request.url}` }),
+      );
+      await readRoutes(control, services);
+    },
+    { prefix: '/_sysstatus' },
+  );
+
+  return app;
+}

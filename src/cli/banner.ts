@@ -1,0 +1,28 @@
+import type { ProvisionedTenant } from '../operations/provisioning.js';
+
+/** What a person needs after start: where it is, who they can be, and code to paste. */
+export function banner(url: string, where: string, tenants: ProvisionedTenant[]): string {
+  const lines = [`sysstatus is serving the Feishu system status API at ${url}  (${where})`, ''];
+  for (const tenant of tenants) {
+    lines.push(`Tenant "${tenant.name}"  tenant_key ${tenant.tenant_key}`);
+    for (const app of tenant.apps) {
+      lines.push(`  app_id      ${app.app_id}   (${app.type})`);
+      lines.push(`  app_secret  ${app.app_secret}`);
+    }
+  }
+  const app = tenants.flatMap((tenant) => tenant.apps).find((candidate) => candidate.type === 'custom');
+  if (app) {
+    lines.push(
+      '',
+      'Point @larksuiteoapi/node-sdk (>= 1.73.2) at it:',
+      '',
+      "  import * as lark from '@larksuiteoapi/node-sdk';",
+      `  const client = new lark.Client({ appId: '${app.app_id}', appSecret: '${app.app_secret}', domain: '${url}' });`,
+      '  const { data } = await client.personal_settings.v1.systemStatus.list({ params: { page_size: 50 } });',
+      '  console.log(data.items);',
+      '',
+      `Users as this app sees them: ${url}/_sysstatus/apps/${app.app_id}/users`,
+    );
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,46 @@
+import { resolve, join } from 'node:path';
+import { buildApp } from '../app.js';
+import { applySeed } from '../operations/provisioning.js';
+import { DEMO_SEED } from '../seed/demo-seed.js';
+import { loadSeedFile } from '../seed/load-seed.js';
+import { createServices } from '../services.js';
+import { createStore } from '../store/create-store.js';
+import { banner } from './banner.js';
+import { parseCommand, USAGE } from './parse-args.js';
+
+async function serve(config: ReturnType<typeof parseCommand>['config']) {
+  const seed = config.seed_file ? loadSeedFile(config.seed_file) : DEMO_SEED;
+  const store = await createStore({ memory: config.memory, dataDir: config.data_dir });
+  const services = createServices(store, config);
+  const tenants = await applySeed(services, seed);
+  const app = await buildApp({ config, services, logger: { level: config.log_level } });
+  const address = await app.listen({ host: config.host, port: config.port });
+  const where = config.memory ? 'sqlite in memory' : `sqlite ${join(resolve(config.data_dir), 'sysstatus.sqlite')}`;
+  process.stdout.write(`${banner(address.replace('[::1]', 'localhost'), where, tenants)}\n`);
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down: finishing requests in flight');
+    try {
+      await app.close();
+      await store.close();
+      process.exit(0);
+    } catch (error) {
+      app.log.error({ err: error }, 'shutdown failed');
+      process.exit(1);
+    }
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+try {
+  const command = parseCommand(process.argv.slice(2));
+  if (command.name === 'help') process.stdout.write(`${USAGE}\n`);
+  else await serve(command.config);
+} catch (error) {
+  process.stderr.write(`sysstatus: ${(error as Error).message}\n`);
+  process.exit(1);
+}

@@ -1,0 +1,52 @@
+import type { BatchCloseResult } from './enums.js';
+import { PlatformError } from './errors.js';
+import type { ResolvedUser } from './user-resolution.js';
+import { userRejection } from './user-resolution.js';
+import { shownStatus, type UserStatusOpen } from './user-status.js';
+import type { ShownChange } from './batch-open.js';
+
+export interface BatchCloseEntry {
+  user_id: string;
+  resolved: ResolvedUser;
+}
+
+export interface BatchClosePlan {
+  result_list: { user_id: string; result: BatchCloseResult }[];
+  /** Users whose open of this status is removed, sorted (a stable lock order). */
+  closes: { user_id: string; was_open: boolean }[];
+  shown_changes: ShownChange[];
+}
+
+/** Decides a batch_close. Closing a status that is not open for a user succeeds and changes nothing. */
+export function planBatchClose(
+  systemStatusId: string,
+  entries: readonly BatchCloseEntry[],
+  opensByUser: ReadonlyMap<string, readonly UserStatusOpen[]>,
+  nowMs: number,
+): BatchClosePlan {
+  if (entries.some((entry) => entry.resolved.kind === 'other_tenant')) throw new PlatformError('other_tenant_user');
+  const nowSeconds = Math.floor(nowMs / 1000);
+  const result_list: BatchClosePlan['result_list'] = [];
+  const users = new Set<string>();
+  for (const entry of entries) {
+    const rejection = userRejection(entry.resolved);
+    if (rejection || entry.resolved.kind !== 'user') {
+      result_list.push({ user_id: entry.user_id, result: rejection ?? 'fail' });
+      continue;
+    }
+    users.add(entry.resolved.user_id);
+    result_list.push({ user_id: entry.user_id, result: 'success' });
+  }
+  const closes: BatchClosePlan['closes'] = [];
+  const shown_changes: ShownChange[] = [];
+  for (const userId of [...users].sort()) {
+    const opens = opensByUser.get(userId) ?? [];
+    const remaining = opens.filter((open) => open.system_status_id !== systemStatusId);
+    const was_open = remaining.length !== opens.length;
+    closes.push({ user_id: userId, was_open });
+    const before = shownStatus(opens, nowSeconds)?.system_status_id;
+    const after = shownStatus(remaining, nowSeconds)?.system_status_id;
+    if (before !== after) shown_changes.push({ user_id: userId, before, after });
+  }
+  return { result_list, closes, shown_changes };
+}

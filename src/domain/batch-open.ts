@@ -1,0 +1,106 @@
+import type { BatchOpenResult } from './enums.js';
+import { PlatformError } from './errors.js';
+import type { SystemStatus } from './system-status.js';
+import { type ResolvedUser, userRejection } from './user-resolution.js';
+import { isActive, shownStatus, type UserStatusOpen } from './user-status.js';
+
+export interface BatchOpenEntry {
+  /** The ID exactly as the caller sent it, echoed in result_list. */
+  user_id: string;
+  /** end_time exactly as sent (number or numeric string), echoed in result_list. */
+  end_time_raw: number | string;
+  end_time: number;
+  resolved: ResolvedUser;
+}
+
+export interface UserState {
+  /** Every open of the user that the store holds (active or not). */
+  opens: UserStatusOpen[];
+  /** The user's explicit sync toggle for the status being opened, if they set one. */
+  sync_preference?: boolean;
+}
+
+export interface ShownChange {
+  user_id: string;
+  before?: string;
+  after?: string;
+}
+
+export interface BatchOpenPlan {
+  result_list: { user_id: string; end_time: number | string; result: BatchOpenResult }[];
+  /** The final open of this status for each user it changed, in user_id order (a stable lock order). */
+  writes: { user_id: string; open: UserStatusOpen; replaced: boolean }[];
+  shown_changes: ShownChange[];
+}
+
+/**
+ * Decides a batch_open. Entries are applied in order, so a user named twice ends with the
+ * last end_time and each entry's result reflects the state after it.
+ */
+export function planBatchOpen(
+  status: SystemStatus,
+  entries: readonly BatchOpenEntry[],
+  states: ReadonlyMap<string, UserState>,
+  nowMs: number,
+): BatchOpenPlan {
+  if (entries.some((entry) => entry.resolved.kind === 'other_tenant')) throw new PlatformError('other_tenant_user');
+  const nowSeconds = Math.floor(nowMs / 1000);
+  const working = new Map<string, { opens: UserStatusOpen[]; before?: string; replaced: boolean }>();
+  const result_list: BatchOpenPlan['result_list'] = [];
+
+  for (const entry of entries) {
+    const rejection = userRejection(entry.resolved);
+    if (rejection || entry.resolved.kind !== 'user') {
+      result_list.push({ user_id: entry.user_id, end_time: entry.end_time_raw, result: rejection ?? 'fail' });
+      continue;
+    }
+    const userId = entry.resolved.user_id;
+    let work = working.get(userId);
+    if (!work) {
+      const state = states.get(userId);
+      const opens = state?.opens ?? [];
+      work = { opens: [...opens], before: shownStatus(opens, nowSeconds)?.system_status_id, replaced: false };
+      working.set(userId, work);
+    }
+    const index = work.opens.findIndex((open) => open.system_status_id === status.system_status_id);
+    const existing = index >= 0 ? work.opens[index] : undefined;
+    let next: UserStatusOpen;
+    if (existing && isActive(existing, nowSeconds)) {
+      // Re-opening an active status replaces its end_time and keeps the definition it was opened with.
+      next = { ...existing, end_time: entry.end_time };
+      work.replaced = true;
+    } else {
+      next = {
+        system_status_id: status.system_status_id,
+        end_time: entry.end_time,
+        opened_at: nowMs,
+        title: status.title,
+        ...(status.i18n_title ? { i18n_title: status.i18n_title } : {}),
+        icon_key: status.icon_key,
+        color: status.color,
+        priority: status.priority,
+        open_by_default: status.sync_setting.is_open_by_default,
+        sync_on: states.get(userId)?.sync_preference ?? status.sync_setting.is_open_by_default,
+      };
+    }
+    if (existing) work.opens[index] = next;
+    else work.opens.push(next);
+
+    let result: BatchOpenResult;
+    if (!next.sync_on) result = 'success_user_close_syn';
+    else if (shownStatus(work.opens, nowSeconds)?.system_status_id === status.system_status_id) result = 'success_show';
+    else result = 'success_user_in_higher_priority_system_status';
+    result_list.push({ user_id: entry.user_id, end_time: entry.end_time_raw, result });
+  }
+
+  const writes: BatchOpenPlan['writes'] = [];
+  const shown_changes: ShownChange[] = [];
+  for (const userId of [...working.keys()].sort()) {
+    const work = working.get(userId)!;
+    const open = work.opens.find((candidate) => candidate.system_status_id === status.system_status_id)!;
+    writes.push({ user_id: userId, open, replaced: work.replaced });
+    const after = shownStatus(work.opens, nowSeconds)?.system_status_id;
+    if (after !== work.before) shown_changes.push({ user_id: userId, before: work.before, after });
+  }
+  return { result_list, writes, shown_changes };
+}

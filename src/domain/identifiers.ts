@@ -1,0 +1,35 @@
+import { createHash, createHmac } from 'node:crypto';
+
+const sha256Hex = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** open_id: per app. Derived, so the same seed gives the same IDs on every machine and restart. */
+export function deriveOpenId(appId: string, tenantKey: string, userId: string): string {
+  return `ou_${sha256Hex(`open_id\0${appId}\0${tenantKey}\0${userId}`).slice(0, 32)}`;
+}
+
+/** union_id: per developer (app provider), the same in every app of that developer. */
+export function deriveUnionId(developer: string, tenantKey: string, userId: string): string {
+  return `on_${sha256Hex(`union_id\0${developer}\0${tenantKey}\0${userId}`).slice(0, 32)}`;
+}
+
+/** Secrets and tokens are stored only as this digest. */
+export function secretDigest(secret: string): string {
+  return sha256Hex(secret);
+}
+
+/**
+ * A token is an HMAC of a stored nonce under the app secret, so the server can hand the same
+ * token out again (the platform's reuse rule) while storing only its digest: only a caller who
+ * presents the secret can recompute it.
+ */
+export function deriveAccessToken(appSecret: string, nonce: string): string {
+  return `t-${createHmac('sha256', appSecret).update(nonce).digest('hex').slice(0, 40)}`;
+}
+
+/** The platform's log id: yyyyMMddHHmmss in Beijing time, then 20 upper-case hex digits. */
+export function formatLogId(nowMs: number, randomHex20: string): string {
+  const d = new Date(nowMs + 8 * 3600_000);
+  const p = (n: number, w = 2) => String(n).padStart(w, '0');
+  const stamp = `${p(d.getUTCFullYear(), 4)}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}${p(d.getUTCHours())}${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}`;
+  return stamp + randomHex20.toUpperCase();
+}

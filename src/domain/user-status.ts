@@ -1,0 +1,42 @@
+import type { Color, I18nText, IconKey } from './enums.js';
+
+/**
+ * A status opened for a user. It keeps the definition it was opened with: patching or
+ * deleting the tenant's status does not change what the user's client shows.
+ */
+export interface UserStatusOpen {
+  system_status_id: string;
+  /** Unix seconds; the open is over once the clock reaches it. */
+  end_time: number;
+  /** Milliseconds; breaks ties between equal priorities (the later open wins). */
+  opened_at: number;
+  title: string;
+  i18n_title?: I18nText;
+  icon_key: IconKey;
+  color: Color;
+  priority: number;
+  /** The definition's sync_setting.is_open_by_default when it was opened. */
+  open_by_default: boolean;
+  /** The user's auto-open (sync) toggle for this status, resolved against the default. */
+  sync_on: boolean;
+}
+
+export function isActive(open: Pick<UserStatusOpen, 'end_time'>, nowSeconds: number): boolean {
+  return open.end_time > nowSeconds;
+}
+
+/** What the user's client shows now: the highest-priority (smallest number) active open whose sync is on. */
+export function shownStatus<T extends UserStatusOpen>(opens: readonly T[], nowSeconds: number): T | undefined {
+  let best: T | undefined;
+  for (const open of opens) {
+    if (!open.sync_on || !isActive(open, nowSeconds)) continue;
+    if (
+      !best ||
+      open.priority < best.priority ||
+      (open.priority === best.priority && open.opened_at > best.opened_at)
+    ) {
+      best = open;
+    }
+  }
+  return best;
+}

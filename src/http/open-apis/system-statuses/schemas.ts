@@ -1,0 +1,112 @@
+// The wire contract of the system_status family: request validation, response serialisation and
+// the OpenAPI document all come from these schemas.
+import Type, { type Static } from 'typebox';
+import {
+  BATCH_CLOSE_RESULTS,
+  BATCH_OPEN_RESULTS,
+  COLORS,
+  ICON_KEYS,
+  UPDATE_FIELDS,
+  USER_ID_TYPES,
+} from '../../../domain/enums.js';
+
+const I18nText = Type.Object({
+  zh_cn: Type.Optional(Type.String()),
+  en_us: Type.Optional(Type.String()),
+  ja_jp: Type.Optional(Type.String()),
+});
+
+const SyncSettingInput = Type.Object({
+  is_open_by_default: Type.Optional(Type.Boolean()),
+  title: Type.Optional(Type.String({ description: '1-30 units; a Chinese character counts 2' })),
+  i18n_title: Type.Optional(I18nText),
+  explain: Type.Optional(Type.String({ description: '1-60 units; a Chinese character counts 2' })),
+  i18n_explain: Type.Optional(I18nText),
+});
+
+const SystemStatusFields = {
+  title: Type.String({ description: '1-20 units; a Chinese character counts 2; unique within the tenant' }),
+  i18n_title: Type.Optional(I18nText),
+  icon_key: Type.Enum([...ICON_KEYS]),
+  color: Type.Optional(Type.Enum([...COLORS], { default: 'BLUE' })),
+  priority: Type.Optional(Type.Integer({ minimum: 0, maximum: 9, default: 0, description: 'smaller is shown first' })),
+  sync_setting: Type.Optional(SyncSettingInput),
+};
+
+export const CreateBody = Type.Object(SystemStatusFields);
+export type CreateBody = Static<typeof CreateBody>;
+
+export const PatchBody = Type.Object({
+  system_status: Type.Object({
+    ...SystemStatusFields,
+    // Only the fields named in update_fields are read, so none is required here.
+    title: Type.Optional(SystemStatusFields.title),
+    icon_key: Type.Optional(SystemStatusFields.icon_key),
+  }),
+  update_fields: Type.Array(Type.Enum([...UPDATE_FIELDS]), { minItems: 1 }),
+});
+export type PatchBody = Static<typeof PatchBody>;
+
+export const SystemStatusParams = Type.Object({ system_status_id: Type.String() });
+
+export const ListQuery = Type.Object({
+  page_size: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, default: 50 })),
+  page_token: Type.Optional(Type.String()),
+});
+
+export const UserIdTypeQuery = Type.Object({
+  user_id_type: Type.Optional(Type.Enum([...USER_ID_TYPES], { default: 'open_id' })),
+});
+
+const EndTime = Type.Union([Type.Number(), Type.String()], {
+  description: 'Unix seconds, as a number or a numeric string; at most 365 days ahead',
+});
+
+export const BatchOpenBody = Type.Object({
+  user_list: Type.Array(Type.Object({ user_id: Type.String(), end_time: EndTime }), { minItems: 1, maxItems: 50 }),
+});
+export type BatchOpenBody = Static<typeof BatchOpenBody>;
+
+export const BatchCloseBody = Type.Object({
+  user_list: Type.Array(Type.String(), { minItems: 1, maxItems: 50 }),
+});
+export type BatchCloseBody = Static<typeof BatchCloseBody>;
+
+// ---- responses ----------------------------------------------------------------------------
+
+const SystemStatus = Type.Object({
+  system_status_id: Type.String(),
+  title: Type.String(),
+  i18n_title: Type.Optional(I18nText),
+  icon_key: Type.String(),
+  color: Type.String(),
+  priority: Type.Integer(),
+  sync_setting: Type.Object({
+    is_open_by_default: Type.Boolean(),
+    title: Type.String(),
+    i18n_title: Type.Optional(I18nText),
+    explain: Type.String(),
+    i18n_explain: Type.Optional(I18nText),
+  }),
+});
+
+const success = <T extends Type.TSchema>(data: T) =>
+  Type.Object({ code: Type.Integer(), msg: Type.String(), data });
+
+export const SystemStatusReply = success(Type.Object({ system_status: SystemStatus }));
+export const ListReply = success(
+  Type.Object({ items: Type.Array(SystemStatus), page_token: Type.Optional(Type.String()), has_more: Type.Boolean() }),
+);
+export const EmptyReply = success(Type.Object({}));
+export const BatchOpenReply = success(
+  Type.Object({
+    result_list: Type.Array(
+      Type.Object({ user_id: Type.String(), end_time: EndTime, result: Type.Enum([...BATCH_OPEN_RESULTS]) }),
+    ),
+  }),
+);
+export const BatchCloseReply = success(
+  Type.Object({
+    result_list: Type.Array(Type.Object({ user_id: Type.String(), result: Type.Enum([...BATCH_CLOSE_RESULTS]) })),
+  }),
+);

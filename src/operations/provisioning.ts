@@ -1,0 +1,110 @@
+import { createHash } from 'node:crypto';
+import { SCOPES } from '../domain/apis.js';
+import { secretDigest } from '../domain/identifiers.js';
+import { checkAgainstTenant, definitionForCreate } from '../domain/system-status.js';
+import type { SeedFile, SeedTenant } from '../seed/seed-schema.js';
+import type { StoreTransaction, UserRecord } from '../store/store.js';
+import type { Services } from './context.js';
+
+const shortHash = (text: string, length: number) => createHash('sha256').update(text).digest('hex').slice(0, length);
+
+export interface ProvisionedTenant {
+  tenant_key: string;
+  name: string;
+  /** False when the tenant was already there (its missing parts, if any, were added). */
+  created: boolean;
+  apps: { app_id: string; app_secret: string; type: string; developer: string }[];
+}
+
+/** Seeds say what must exist; keys left out are derived, so the same seed always names the same things. */
+export function seedTenantKey(tenant: SeedTenant): string {
+  return tenant.tenant_key ?? shortHash(`tenant\0${tenant.name}`, 16);
+}
+
+/**
+ * Creates what a seed tenant describes and is missing; never changes or removes what exists.
+ * Applying the same seed twice therefore changes nothing the second time.
+ */
+export async function provisionTenant(services: Services, spec: SeedTenant): Promise<ProvisionedTenant> {
+  const now = services.clock.now();
+  const tenantKey = seedTenantKey(spec);
+  return services.store.transaction(async (tx) => {
+    const existing = await tx.getTenant(tenantKey);
+    if (!existing) {
+      await tx.insertTenant({ tenant_key: tenantKey, name: spec.name, api_permission: spec.api_permission ?? true, created_at: now });
+    }
+
+    const apps: ProvisionedTenant['apps'] = [];
+    for (const [index, app] of (spec.apps ?? []).entries()) {
+      const appId = app.app_id ?? `cli_${shortHash(`app\0${tenantKey}\0${app.name ?? index}`, 16)}`;
+      const type = app.type ?? 'custom';
+      const developer = app.developer ?? tenantKey;
+      const found = await tx.getApp(appId);
+      if (found && found.tenant_key !== tenantKey) {
+        throw new Error(`app ${appId} already belongs to tenant ${found.tenant_key}, not ${tenantKey}`);
+      }
+      if (!found) {
+        await tx.insertApp(
+          {
+            app_id: appId,
+            tenant_key: tenantKey,
+            name: app.name ?? appId,
+            app_secret_digest: secretDigest(app.app_secret),
+            type,
+            developer,
+            scopes: app.scopes ?? [SCOPES.system_status_update, SCOPES.system_status_operate],
+            created_at: now,
+          },
+          app.contact_scope ?? 'all',
+        );
+      }
+      apps.push({ app_id: appId, app_secret: app.app_secret, type, developer });
+    }
+
+    const newUsers: UserRecord[] = [];
+    for (const user of spec.users ?? []) {
+      if (newUsers.some((added) => added.user_id === user.user_id)) {
+        throw new Error(`tenant ${spec.name}: user ${user.user_id} is listed twice`);
+      }
+      if (!(await tx.getUser(tenantKey, user.user_id))) {
+        newUsers.push({
+          tenant_key: tenantKey,
+          user_id: user.user_id,
+          name: user.name ?? user.user_id,
+          resigned: user.resigned ?? false,
+          created_at: now,
+        });
+      }
+    }
+    await tx.insertUsers(newUsers);
+
+    await provisionStatuses(services, tx, tenantKey, spec, now);
+    return { tenant_key: tenantKey, name: spec.name, created: !existing, apps };
+  });
+}
+
+async function provisionStatuses(services: Services, tx: StoreTransaction, tenantKey: string, spec: SeedTenant, now: number) {
+  for (const input of spec.system_statuses ?? []) {
+    const others = await tx.listSystemStatuses(tenantKey);
+    if (others.some((other) => other.title === input.title)) continue;
+    const definition = definitionForCreate(input);
+    checkAgainstTenant(definition, others, services.settings.sensitive_words, true);
+    await tx.insertSystemStatus(tenantKey, { system_status_id: services.ids.systemStatusId(), ...definition }, now);
+  }
+  const statuses = await tx.listSystemStatuses(tenantKey);
+  for (const user of spec.users ?? []) {
+    for (const title of user.sync_off ?? []) {
+      const status = statuses.find((candidate) => candidate.title === title);
+      if (!status) throw new Error(`tenant ${spec.name}: user ${user.user_id} turns off sync for "${title}", which is not one of its system statuses`);
+      const preferences = await tx.syncPreferences(tenantKey, status.system_status_id, [user.user_id]);
+      if (!preferences.has(user.user_id)) await tx.setSyncPreference(tenantKey, user.user_id, status.system_status_id, false);
+    }
+  }
+}
+
+export async function applySeed(services: Services, seed: SeedFile): Promise<ProvisionedTenant[]> {
+  const provisioned = [];
+  for (const tenant of seed.tenants) provisioned.push(await provisionTenant(services, tenant));
+  services.auth.clear();
+  return provisioned;
+}

@@ -1,0 +1,49 @@
+import { type BatchClosePlan, planBatchClose } from '../../domain/batch-close.js';
+import type { UserIdType } from '../../domain/enums.js';
+import { PlatformError } from '../../domain/errors.js';
+import type { AppRecord } from '../../store/store.js';
+import type { Services } from '../context.js';
+import { requireSystemStatus } from './require-system-status.js';
+
+/** Closes a status for up to 50 users in one transaction. Closing what is not open succeeds. */
+export async function batchClose(
+  services: Services,
+  app: AppRecord,
+  systemStatusId: string,
+  userIdType: UserIdType,
+  userList: readonly string[],
+): Promise<BatchClosePlan['result_list']> {
+  const nowMs = services.clock.now();
+  const tenantKey = app.tenant_key;
+  const plan = await services.store.transaction(async (tx) => {
+    await requireSystemStatus(tx, tenantKey, systemStatusId);
+    const resolved = await tx.resolveUserIds(app, userIdType, userList);
+    if ([...resolved.values()].some((user) => user.kind === 'other_tenant')) throw new PlatformError('other_tenant_user');
+    const entries = userList.map((user_id) => ({ user_id, resolved: resolved.get(user_id)! }));
+    const userIds = [
+      ...new Set(entries.flatMap((entry) => (entry.resolved.kind === 'user' ? [entry.resolved.user_id] : []))),
+    ];
+    await tx.lockUsers(tenantKey, userIds);
+    const opens = await tx.userOpens(tenantKey, userIds);
+    const plan = planBatchClose(systemStatusId, entries, opens, nowMs);
+    await tx.deleteOpens(
+      tenantKey,
+      systemStatusId,
+      plan.closes.filter((close) => close.was_open).map((close) => close.user_id),
+    );
+    return plan;
+  });
+
+  const closed = plan.closes.filter((close) => close.was_open).map((close) => close.user_id);
+  if (closed.length > 0) {
+    services.events.emit('change', {
+      type: 'closed',
+      tenant_key: tenantKey,
+      system_status_id: systemStatusId,
+      user_ids: closed,
+      shown_changes: plan.shown_changes,
+      at: nowMs,
+    });
+  }
+  return plan.result_list;
+}

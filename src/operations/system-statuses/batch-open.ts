@@ -1,0 +1,71 @@
+import { type BatchOpenEntry, type BatchOpenPlan, planBatchOpen } from '../../domain/batch-open.js';
+import { parseEndTime } from '../../domain/end-time.js';
+import type { UserIdType } from '../../domain/enums.js';
+import { PlatformError } from '../../domain/errors.js';
+import type { AppRecord } from '../../store/store.js';
+import type { Services } from '../context.js';
+import { requireSystemStatus } from './require-system-status.js';
+
+export interface UserOpenParam {
+  user_id: string;
+  end_time: number | string;
+}
+
+/** Opens a status for up to 50 users in one transaction: all of them change, or none. */
+export async function batchOpen(
+  services: Services,
+  app: AppRecord,
+  systemStatusId: string,
+  userIdType: UserIdType,
+  userList: readonly UserOpenParam[],
+): Promise<BatchOpenPlan['result_list']> {
+  const nowMs = services.clock.now();
+  const nowSeconds = Math.floor(nowMs / 1000);
+  const endTimes = userList.map((item, index) => parseEndTime(`user_list[${index}].end_time`, item.end_time, nowSeconds));
+  const tenantKey = app.tenant_key;
+
+  const plan = await services.store.transaction(async (tx) => {
+    const status = await requireSystemStatus(tx, tenantKey, systemStatusId);
+    const resolved = await tx.resolveUserIds(app, userIdType, userList.map((item) => item.user_id));
+    if ([...resolved.values()].some((user) => user.kind === 'other_tenant')) throw new PlatformError('other_tenant_user');
+    const entries: BatchOpenEntry[] = userList.map((item, index) => ({
+      user_id: item.user_id,
+      end_time_raw: item.end_time,
+      end_time: endTimes[index],
+      resolved: resolved.get(item.user_id)!,
+    }));
+    const userIds = [
+      ...new Set(entries.flatMap((entry) => (entry.resolved.kind === 'user' ? [entry.resolved.user_id] : []))),
+    ];
+    await tx.lockUsers(tenantKey, userIds);
+    const opens = await tx.userOpens(tenantKey, userIds);
+    const preferences = await tx.syncPreferences(tenantKey, systemStatusId, userIds);
+    const states = new Map(
+      userIds.map((userId) => [userId, { opens: opens.get(userId) ?? [], sync_preference: preferences.get(userId) }]),
+    );
+    const plan = planBatchOpen(status, entries, states, nowMs);
+    await tx.writeOpens(
+      tenantKey,
+      plan.writes.map((write) => ({ ...write.open, user_id: write.user_id })),
+    );
+    return plan;
+  });
+
+  if (plan.writes.length > 0) {
+    const replaced = plan.writes.filter((write) => write.replaced).map((write) => write.user_id);
+    const opened = plan.writes.filter((write) => !write.replaced).map((write) => write.user_id);
+    const changes = (ids: string[]) => plan.shown_changes.filter((change) => ids.includes(change.user_id));
+    for (const [type, ids] of [['opened', opened], ['replaced', replaced]] as const) {
+      if (ids.length === 0) continue;
+      services.events.emit('change', {
+        type,
+        tenant_key: tenantKey,
+        system_status_id: systemStatusId,
+        user_ids: ids,
+        shown_changes: changes(ids),
+        at: nowMs,
+      });
+    }
+  }
+  return plan.result_list;
+}

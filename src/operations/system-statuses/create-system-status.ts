@@ -1,0 +1,14 @@
+import { checkAgainstTenant, definitionForCreate, type SystemStatus, type SystemStatusInput } from '../../domain/system-status.js';
+import type { Services } from '../context.js';
+import { withConflictErrors } from './save-conflict.js';
+
+export async function createSystemStatus(services: Services, tenantKey: string, input: SystemStatusInput): Promise<SystemStatus> {
+  const definition = definitionForCreate(input);
+  return services.store.transaction(async (tx) => {
+    const others = await tx.listSystemStatuses(tenantKey);
+    checkAgainstTenant(definition, others, services.settings.sensitive_words, true);
+    const status: SystemStatus = { system_status_id: services.ids.systemStatusId(), ...definition };
+    await withConflictErrors(tx, tenantKey, () => tx.insertSystemStatus(tenantKey, status, services.clock.now()));
+    return status;
+  });
+}

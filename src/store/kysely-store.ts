@@ -1,0 +1,646 @@
+// The store over Kysely, shared by both engines. What differs between SQLite and PostgreSQL
+// (drivers, error codes, row locks) comes in through EngineDialect; nothing here asks which
+// database it runs on.
+import type { Kysely, Transaction } from 'kysely';
+import type { AppType, Color, I18nText, IconKey, UserIdType } from '../domain/enums.js';
+import { deriveOpenId, deriveUnionId } from '../domain/identifiers.js';
+import type { SyncSetting, SystemStatus, SystemStatusDefinition } from '../domain/system-status.js';
+import { statusNames } from '../domain/system-status.js';
+import type { ResolvedUser } from '../domain/user-resolution.js';
+import type { Database, SystemStatusesTable, UserSystemStatusesTable } from './schema.js';
+import type {
+  AccessTokenRecord,
+  AppRecord,
+  ContactScope,
+  Store,
+  StoreTransaction,
+  StoredOpen,
+  TenantRecord,
+  TokenKind,
+  UserRecord,
+} from './store.js';
+import { ConflictError } from './store.js';
+
+export interface EngineDialect {
+  readonly name: Store['engine'];
+  /** Maps a driver error to the rule it broke, or undefined when it is not a unique violation. */
+  conflictRule(error: unknown): ConflictError['rule'] | undefined;
+  /** Locks the users' rows in the order given, or does nothing where writers are already serial. */
+  lockUsers(db: Transaction<Database>, tenantKey: string, userIds: readonly string[]): Promise<void>;
+  /** Runs a transaction; an engine may wrap it (SQLite runs one at a time on its one connection). */
+  transaction<T>(db: Kysely<Database>, work: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
+}
+
+/** Rows per statement when inserting many (well under both engines' bound-parameter limits). */
+const CHUNK = 500;
+
+const chunks = <T>(items: readonly T[], size = CHUNK): T[][] => {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+};
+
+const parseJson = <T>(text: string | null): T | undefined => (text === null ? undefined : (JSON.parse(text) as T));
+const bool = (value: number) => value === 1;
+const int = (value: boolean) => (value ? 1 : 0);
+
+function toSystemStatus(row: SystemStatusesTable): SystemStatus {
+  const i18n = parseJson<I18nText>(row.i18n_title);
+  return {
+    system_status_id: row.system_status_id,
+    title: row.title,
+    ...(i18n ? { i18n_title: i18n } : {}),
+    icon_key: row.icon_key as IconKey,
+    color: row.color as Color,
+    priority: Number(row.priority),
+    sync_setting: JSON.parse(row.sync_setting) as SyncSetting,
+  };
+}
+
+function toApp(row: Database['apps']): AppRecord {
+  return {
+    app_id: row.app_id,
+    tenant_key: row.tenant_key,
+    name: row.name,
+    app_secret_digest: row.app_secret_digest,
+    type: row.type as AppType,
+    developer: row.developer,
+    scopes: JSON.parse(row.scopes) as string[],
+    contact_scope_all: bool(row.contact_scope_all),
+    created_at: Number(row.created_at),
+  };
+}
+
+const toUser = (row: Database['users']): UserRecord => ({
+  tenant_key: row.tenant_key,
+  user_id: row.user_id,
+  name: row.name,
+  resigned: bool(row.resigned),
+  created_at: Number(row.created_at),
+});
+
+const toTenant = (row: Database['tenants']): TenantRecord => ({
+  tenant_key: row.tenant_key,
+  name: row.name,
+  api_permission: bool(row.api_permission),
+  created_at: Number(row.created_at),
+});
+
+const toToken = (row: Database['access_tokens']): AccessTokenRecord => ({
+  ...row,
+  kind: row.kind as TokenKind,
+  issued_at: Number(row.issued_at),
+  expires_at: Number(row.expires_at),
+});
+
+function definitionColumns(definition: SystemStatusDefinition) {
+  return {
+    title: definition.title,
+    i18n_title: definition.i18n_title ? JSON.stringify(definition.i18n_title) : null,
+    icon_key: definition.icon_key,
+    color: definition.color,
+    priority: definition.priority,
+    sync_setting: JSON.stringify(definition.sync_setting),
+  };
+}
+
+/** The open_id / union_id rows of users for apps (every pair of the two lists). */
+function idRows(apps: readonly Pick<AppRecord, 'app_id' | 'developer'>[], users: readonly UserRecord[]) {
+  const rows: Database['user_ids'][] = [];
+  const developers = [...new Set(apps.map((app) => app.developer))];
+  for (const user of users) {
+    for (const app of apps) {
+      rows.push({
+        id_value: deriveOpenId(app.app_id, user.tenant_key, user.user_id),
+        id_type: 'open_id',
+        tenant_key: user.tenant_key,
+        user_id: user.user_id,
+        owner: app.app_id,
+      });
+    }
+    for (const developer of developers) {
+      rows.push({
+        id_value: deriveUnionId(developer, user.tenant_key, user.user_id),
+        id_type: 'union_id',
+        tenant_key: user.tenant_key,
+        user_id: user.user_id,
+        owner: developer,
+      });
+    }
+  }
+  return rows;
+}
+
+export class KyselyRepository implements StoreTransaction {
+  constructor(
+    protected readonly db: Kysely<Database>,
+    protected readonly dialect: EngineDialect,
+  ) {}
+
+  private async guard<T>(work: Promise<T>): Promise<T> {
+    try {
+      return await work;
+    } catch (error) {
+      const rule = this.dialect.conflictRule(error);
+      if (rule) throw new ConflictError(rule);
+      throw error;
+    }
+  }
+
+  // ---- tenants, apps, users --------------------------------------------------------------
+
+  async getTenant(tenantKey: string) {
+    const row = await this.db.selectFrom('tenants').selectAll().where('tenant_key', '=', tenantKey).executeTakeFirst();
+    return row && toTenant(row);
+  }
+
+  async listTenants() {
+    return (await this.db.selectFrom('tenants').selectAll().orderBy('created_at').orderBy('tenant_key').execute()).map(
+      toTenant,
+    );
+  }
+
+  async insertTenant(tenant: TenantRecord) {
+    await this.guard(
+      this.db
+        .insertInto('tenants')
+        .values({ ...tenant, api_permission: int(tenant.api_permission) })
+        .execute(),
+    );
+  }
+
+  async updateTenant(tenantKey: string, changes: Partial<Pick<TenantRecord, 'name' | 'api_permission'>>) {
+    const values: Partial<Database['tenants']> = {};
+    if (changes.name !== undefined) values.name = changes.name;
+    if (changes.api_permission !== undefined) values.api_permission = int(changes.api_permission);
+    if (Object.keys(values).length === 0) return;
+    await this.db.updateTable('tenants').set(values).where('tenant_key', '=', tenantKey).execute();
+  }
+
+  async deleteTenant(tenantKey: string) {
+    // Rows without a foreign key to tenants go first; the rest cascade.
+    await this.db.deleteFrom('user_system_statuses').where('tenant_key', '=', tenantKey).execute();
+    await this.db.deleteFrom('user_sync_preferences').where('tenant_key', '=', tenantKey).execute();
+    await this.db.deleteFrom('user_ids').where('tenant_key', '=', tenantKey).execute();
+    await this.db.deleteFrom('system_status_names').where('tenant_key', '=', tenantKey).execute();
+    await this.db.deleteFrom('access_tokens').where('tenant_key', '=', tenantKey).execute();
+    await this.db.deleteFrom('tenants').where('tenant_key', '=', tenantKey).execute();
+  }
+
+  async getApp(appId: string) {
+    const row = await this.db.selectFrom('apps').selectAll().where('app_id', '=', appId).executeTakeFirst();
+    return row && toApp(row);
+  }
+
+  async listApps(tenantKey?: string) {
+    let query = this.db.selectFrom('apps').selectAll();
+    if (tenantKey !== undefined) query = query.where('tenant_key', '=', tenantKey);
+    return (await query.orderBy('created_at').orderBy('app_id').execute()).map(toApp);
+  }
+
+  async listAppContactUsers(appId: string) {
+    const rows = await this.db
+      .selectFrom('app_contact_users')
+      .select('user_id')
+      .where('app_id', '=', appId)
+      .orderBy('user_id')
+      .execute();
+    return rows.map((row) => row.user_id);
+  }
+
+  async insertApp(app: Omit<AppRecord, 'contact_scope_all'>, contactScope: ContactScope) {
+    await this.guard(
+      this.db
+        .insertInto('apps')
+        .values({ ...app, scopes: JSON.stringify(app.scopes), contact_scope_all: int(contactScope === 'all') })
+        .execute(),
+    );
+    if (contactScope !== 'all') await this.setAppContactScope(app.app_id, contactScope);
+    const users = await this.db.selectFrom('users').selectAll().where('tenant_key', '=', app.tenant_key).execute();
+    const developerKnown = await this.db
+      .selectFrom('apps')
+      .select('app_id')
+      .where('tenant_key', '=', app.tenant_key)
+      .where('developer', '=', app.developer)
+      .where('app_id', '!=', app.app_id)
+      .executeTakeFirst();
+    const rows = idRows([app], users.map(toUser)).filter((row) => row.id_type === 'open_id' || !developerKnown);
+    for (const part of chunks(rows)) await this.db.insertInto('user_ids').values(part).execute();
+  }
+
+  async updateApp(appId: string, changes: Partial<Pick<AppRecord, 'name' | 'scopes' | 'app_secret_digest'>>) {
+    const values: Partial<Database['apps']> = {};
+    if (changes.name !== undefined) values.name = changes.name;
+    if (changes.scopes !== undefined) values.scopes = JSON.stringify(changes.scopes);
+    if (changes.app_secret_digest !== undefined) values.app_secret_digest = changes.app_secret_digest;
+    if (Object.keys(values).length === 0) return;
+    await this.db.updateTable('apps').set(values).where('app_id', '=', appId).execute();
+  }
+
+  async setAppContactScope(appId: string, contactScope: ContactScope) {
+    await this.db
+      .updateTable('apps')
+      .set({ contact_scope_all: int(contactScope === 'all') })
+      .where('app_id', '=', appId)
+      .execute();
+    await this.db.deleteFrom('app_contact_users').where('app_id', '=', appId).execute();
+    if (contactScope === 'all') return;
+    const rows = [...new Set(contactScope)].map((user_id) => ({ app_id: appId, user_id }));
+    for (const part of chunks(rows)) await this.db.insertInto('app_contact_users').values(part).execute();
+  }
+
+  async deleteApp(appId: string) {
+    const app = await this.getApp(appId);
+    if (!app) return;
+    await this.db.deleteFrom('user_ids').where('id_type', '=', 'open_id').where('owner', '=', appId).execute();
+    await this.db.deleteFrom('apps').where('app_id', '=', appId).execute();
+    const sameDeveloper = await this.db
+      .selectFrom('apps')
+      .select('app_id')
+      .where('tenant_key', '=', app.tenant_key)
+      .where('developer', '=', app.developer)
+      .executeTakeFirst();
+    if (!sameDeveloper) {
+      await this.db
+        .deleteFrom('user_ids')
+        .where('id_type', '=', 'union_id')
+        .where('tenant_key', '=', app.tenant_key)
+        .where('owner', '=', app.developer)
+        .execute();
+    }
+  }
+
+  async getUser(tenantKey: string, userId: string) {
+    const row = await this.db
+      .selectFrom('users')
+      .selectAll()
+      .where('tenant_key', '=', tenantKey)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    return row && toUser(row);
+  }
+
+  async listUsers(tenantKey: string, options: { after?: string; limit?: number } = {}) {
+    let query = this.db.selectFrom('users').selectAll().where('tenant_key', '=', tenantKey);
+    if (options.after !== undefined) query = query.where('user_id', '>', options.after);
+    if (options.limit !== undefined) query = query.limit(options.limit);
+    return (await query.orderBy('user_id').execute()).map(toUser);
+  }
+
+  async insertUsers(users: readonly UserRecord[]) {
+    if (users.length === 0) return;
+    const rows = users.map((user) => ({ ...user, resigned: int(user.resigned) }));
+    for (const part of chunks(rows)) await this.guard(this.db.insertInto('users').values(part).execute());
+    const tenants = [...new Set(users.map((user) => user.tenant_key))];
+    for (const tenantKey of tenants) {
+      const apps = await this.listApps(tenantKey);
+      const ids = idRows(
+        apps,
+        users.filter((user) => user.tenant_key === tenantKey),
+      );
+      for (const part of chunks(ids)) await this.db.insertInto('user_ids').values(part).execute();
+    }
+  }
+
+  async updateUser(tenantKey: string, userId: string, changes: Partial<Pick<UserRecord, 'name' | 'resigned'>>) {
+    const values: Partial<Database['users']> = {};
+    if (changes.name !== undefined) values.name = changes.name;
+    if (changes.resigned !== undefined) values.resigned = int(changes.resigned);
+    if (Object.keys(values).length === 0) return;
+    await this.db
+      .updateTable('users')
+      .set(values)
+      .where('tenant_key', '=', tenantKey)
+      .where('user_id', '=', userId)
+      .execute();
+  }
+
+  async deleteUser(tenantKey: string, userId: string) {
+    for (const table of ['user_system_statuses', 'user_sync_preferences', 'user_ids'] as const) {
+      await this.db.deleteFrom(table).where('tenant_key', '=', tenantKey).where('user_id', '=', userId).execute();
+    }
+    await this.db
+      .deleteFrom('app_contact_users')
+      .where('user_id', '=', userId)
+      .where('app_id', 'in', this.db.selectFrom('apps').select('app_id').where('tenant_key', '=', tenantKey))
+      .execute();
+    await this.db.deleteFrom('users').where('tenant_key', '=', tenantKey).where('user_id', '=', userId).execute();
+  }
+
+  async setSyncPreference(tenantKey: string, userId: string, systemStatusId: string, syncOn: boolean) {
+    await this.db
+      .insertInto('user_sync_preferences')
+      .values({ tenant_key: tenantKey, user_id: userId, system_status_id: systemStatusId, sync_on: int(syncOn) })
+      .onConflict((oc) =>
+        oc.columns(['tenant_key', 'user_id', 'system_status_id']).doUpdateSet({ sync_on: int(syncOn) }),
+      )
+      .execute();
+  }
+
+  // ---- tokens -----------------------------------------------------------------------------
+
+  async getAccessToken(tokenDigest: string) {
+    const row = await this.db
+      .selectFrom('access_tokens')
+      .selectAll()
+      .where('token_digest', '=', tokenDigest)
+      .executeTakeFirst();
+    return row && toToken(row);
+  }
+
+  async latestAccessToken(appId: string, kind: TokenKind, validAt: number) {
+    const row = await this.db
+      .selectFrom('access_tokens')
+      .selectAll()
+      .where('app_id', '=', appId)
+      .where('kind', '=', kind)
+      .where('expires_at', '>', validAt)
+      .orderBy('expires_at', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row && toToken(row);
+  }
+
+  async insertAccessToken(token: AccessTokenRecord) {
+    await this.guard(this.db.insertInto('access_tokens').values(token).execute());
+  }
+
+  async deleteExpiredAccessTokens(before: number) {
+    const result = await this.db.deleteFrom('access_tokens').where('expires_at', '<=', before).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
+  // ---- system statuses --------------------------------------------------------------------
+
+  async getSystemStatus(tenantKey: string, systemStatusId: string) {
+    const row = await this.db
+      .selectFrom('system_statuses')
+      .selectAll()
+      .where('tenant_key', '=', tenantKey)
+      .where('system_status_id', '=', systemStatusId)
+      .executeTakeFirst();
+    return row && toSystemStatus(row);
+  }
+
+  async listSystemStatuses(tenantKey: string, options: { after?: string; limit?: number } = {}) {
+    let query = this.db.selectFrom('system_statuses').selectAll().where('tenant_key', '=', tenantKey);
+    if (options.after !== undefined) query = query.where('system_status_id', '>', options.after);
+    if (options.limit !== undefined) query = query.limit(options.limit);
+    // Ids are fixed-width decimal strings, so text order is creation order.
+    return (await query.orderBy('system_status_id').execute()).map(toSystemStatus);
+  }
+
+  private async insertNames(tenantKey: string, systemStatusId: string, definition: SystemStatusDefinition) {
+    const rows = statusNames(definition).map((name) => ({
+      tenant_key: tenantKey,
+      name,
+      system_status_id: systemStatusId,
+    }));
+    await this.guard(this.db.insertInto('system_status_names').values(rows).execute());
+  }
+
+  async insertSystemStatus(tenantKey: string, status: SystemStatus, now: number) {
+    await this.guard(
+      this.db
+        .insertInto('system_statuses')
+        .values({
+          system_status_id: status.system_status_id,
+          tenant_key: tenantKey,
+          ...definitionColumns(status),
+          created_at: now,
+          updated_at: now,
+        })
+        .execute(),
+    );
+    await this.insertNames(tenantKey, status.system_status_id, status);
+  }
+
+  async updateSystemStatus(tenantKey: string, systemStatusId: string, definition: SystemStatusDefinition, now: number) {
+    await this.guard(
+      this.db
+        .updateTable('system_statuses')
+        .set({ ...definitionColumns(definition), updated_at: now })
+        .where('tenant_key', '=', tenantKey)
+        .where('system_status_id', '=', systemStatusId)
+        .execute(),
+    );
+    await this.db.deleteFrom('system_status_names').where('system_status_id', '=', systemStatusId).execute();
+    await this.insertNames(tenantKey, systemStatusId, definition);
+  }
+
+  async deleteSystemStatus(tenantKey: string, systemStatusId: string) {
+    await this.db.deleteFrom('system_status_names').where('system_status_id', '=', systemStatusId).execute();
+    await this.db
+      .deleteFrom('user_sync_preferences')
+      .where('tenant_key', '=', tenantKey)
+      .where('system_status_id', '=', systemStatusId)
+      .execute();
+    const result = await this.db
+      .deleteFrom('system_statuses')
+      .where('tenant_key', '=', tenantKey)
+      .where('system_status_id', '=', systemStatusId)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  // ---- users' statuses --------------------------------------------------------------------
+
+  async resolveUserIds(app: AppRecord, userIdType: UserIdType, ids: readonly string[]) {
+    const resolved = new Map<string, ResolvedUser>();
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return resolved;
+    const found = new Map<string, { user_id: string; resigned: boolean }>();
+
+    if (userIdType === 'user_id') {
+      const rows = await this.db
+        .selectFrom('users')
+        .select(['user_id', 'resigned'])
+        .where('tenant_key', '=', app.tenant_key)
+        .where('user_id', 'in', unique)
+        .execute();
+      for (const row of rows) found.set(row.user_id, { user_id: row.user_id, resigned: bool(row.resigned) });
+    } else {
+      const owner = userIdType === 'open_id' ? app.app_id : app.developer;
+      const rows = await this.db
+        .selectFrom('user_ids')
+        .innerJoin('users', (join) =>
+          join.onRef('users.tenant_key', '=', 'user_ids.tenant_key').onRef('users.user_id', '=', 'user_ids.user_id'),
+        )
+        .select(['user_ids.id_value', 'user_ids.tenant_key', 'user_ids.user_id', 'user_ids.owner', 'users.resigned'])
+        .where('user_ids.id_value', 'in', unique)
+        .where('user_ids.id_type', '=', userIdType)
+        .execute();
+      for (const row of rows) {
+        if (row.tenant_key !== app.tenant_key) resolved.set(row.id_value, { kind: 'other_tenant' });
+        // Another app's open_id (or another developer's union_id) of this tenant names nobody here.
+        else if (row.owner === owner) found.set(row.id_value, { user_id: row.user_id, resigned: bool(row.resigned) });
+      }
+    }
+
+    let visible: Set<string> | undefined;
+    if (!app.contact_scope_all && found.size > 0) {
+      const rows = await this.db
+        .selectFrom('app_contact_users')
+        .select('user_id')
+        .where('app_id', '=', app.app_id)
+        .where('user_id', 'in', [...new Set([...found.values()].map((user) => user.user_id))])
+        .execute();
+      visible = new Set(rows.map((row) => row.user_id));
+    }
+    for (const id of unique) {
+      if (resolved.has(id)) continue;
+      const user = found.get(id);
+      resolved.set(
+        id,
+        user
+          ? { kind: 'user', user_id: user.user_id, resigned: user.resigned, visible: !visible || visible.has(user.user_id) }
+          : { kind: 'invalid' },
+      );
+    }
+    return resolved;
+  }
+
+  async userOpens(tenantKey: string, userIds: readonly string[]) {
+    const byUser = new Map<string, StoredOpen[]>();
+    if (userIds.length === 0) return byUser;
+    const rows = await this.db
+      .selectFrom('user_system_statuses as o')
+      .leftJoin('user_sync_preferences as p', (join) =>
+        join
+          .onRef('p.tenant_key', '=', 'o.tenant_key')
+          .onRef('p.user_id', '=', 'o.user_id')
+          .onRef('p.system_status_id', '=', 'o.system_status_id'),
+      )
+      .selectAll('o')
+      .select('p.sync_on')
+      .where('o.tenant_key', '=', tenantKey)
+      .where('o.user_id', 'in', userIds)
+      .execute();
+    for (const row of rows) {
+      const i18n = parseJson<I18nText>(row.i18n_title);
+      const open: StoredOpen = {
+        user_id: row.user_id,
+        system_status_id: row.system_status_id,
+        end_time: Number(row.end_time),
+        opened_at: Number(row.opened_at),
+        title: row.title,
+        ...(i18n ? { i18n_title: i18n } : {}),
+        icon_key: row.icon_key as IconKey,
+        color: row.color as Color,
+        priority: Number(row.priority),
+        open_by_default: bool(row.open_by_default),
+        sync_on: row.sync_on === null ? bool(row.open_by_default) : bool(row.sync_on),
+      };
+      const list = byUser.get(row.user_id);
+      if (list) list.push(open);
+      else byUser.set(row.user_id, [open]);
+    }
+    return byUser;
+  }
+
+  async syncPreferences(tenantKey: string, systemStatusId: string, userIds: readonly string[]) {
+    const preferences = new Map<string, boolean>();
+    if (userIds.length === 0) return preferences;
+    const rows = await this.db
+      .selectFrom('user_sync_preferences')
+      .select(['user_id', 'sync_on'])
+      .where('tenant_key', '=', tenantKey)
+      .where('system_status_id', '=', systemStatusId)
+      .where('user_id', 'in', userIds)
+      .execute();
+    for (const row of rows) preferences.set(row.user_id, bool(row.sync_on));
+    return preferences;
+  }
+
+  async writeOpens(tenantKey: string, opens: readonly StoredOpen[]) {
+    if (opens.length === 0) return;
+    const rows: UserSystemStatusesTable[] = opens.map((open) => ({
+      tenant_key: tenantKey,
+      user_id: open.user_id,
+      system_status_id: open.system_status_id,
+      end_time: open.end_time,
+      opened_at: open.opened_at,
+      title: open.title,
+      i18n_title: open.i18n_title ? JSON.stringify(open.i18n_title) : null,
+      icon_key: open.icon_key,
+      color: open.color,
+      priority: open.priority,
+      open_by_default: int(open.open_by_default),
+    }));
+    await this.db
+      .insertInto('user_system_statuses')
+      .values(rows)
+      .onConflict((oc) =>
+        oc.columns(['tenant_key', 'user_id', 'system_status_id']).doUpdateSet((eb) => ({
+          end_time: eb.ref('excluded.end_time'),
+          opened_at: eb.ref('excluded.opened_at'),
+          title: eb.ref('excluded.title'),
+          i18n_title: eb.ref('excluded.i18n_title'),
+          icon_key: eb.ref('excluded.icon_key'),
+          color: eb.ref('excluded.color'),
+          priority: eb.ref('excluded.priority'),
+          open_by_default: eb.ref('excluded.open_by_default'),
+        })),
+      )
+      .execute();
+  }
+
+  async deleteOpens(tenantKey: string, systemStatusId: string, userIds: readonly string[]) {
+    if (userIds.length === 0) return;
+    await this.db
+      .deleteFrom('user_system_statuses')
+      .where('tenant_key', '=', tenantKey)
+      .where('system_status_id', '=', systemStatusId)
+      .where('user_id', 'in', userIds)
+      .execute();
+  }
+
+  async lockUsers(tenantKey: string, userIds: readonly string[]) {
+    await this.dialect.lockUsers(this.db as Transaction<Database>, tenantKey, [...userIds].sort());
+  }
+}
+
+export class KyselyStore extends KyselyRepository implements Store {
+  readonly engine: Store['engine'];
+
+  constructor(
+    db: Kysely<Database>,
+    dialect: EngineDialect,
+    private readonly onClose: () => Promise<void> = async () => {},
+  ) {
+    super(db, dialect);
+    this.engine = dialect.name;
+  }
+
+  transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T> {
+    return this.dialect.transaction(this.db, (trx) => work(new KyselyRepository(trx, this.dialect)));
+  }
+
+  async clear() {
+    await this.dialect.transaction(this.db, async (trx) => {
+      for (const table of [
+        'user_system_statuses',
+        'user_sync_preferences',
+        'system_status_names',
+        'system_statuses',
+        'access_tokens',
+        'user_ids',
+        'app_contact_users',
+        'apps',
+        'users',
+        'tenants',
+      ] as const) {
+        await trx.deleteFrom(table).execute();
+      }
+    });
+  }
+
+  async ping() {
+    await this.db.selectFrom('tenants').select('tenant_key').limit(1).execute();
+  }
+
+  async close() {
+    await this.db.destroy();
+    await this.onClose();
+  }
+}

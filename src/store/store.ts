@@ -1,0 +1,133 @@
+// The store interface: everything sysstatus keeps, behind one small surface that each
+// engine (SQLite, PostgreSQL) serves. Callers never see SQL or a driver.
+import type { AppType, UserIdType } from '../domain/enums.js';
+import type { SystemStatus, SystemStatusDefinition } from '../domain/system-status.js';
+import type { ResolvedUser } from '../domain/user-resolution.js';
+import type { UserStatusOpen } from '../domain/user-status.js';
+
+export interface TenantRecord {
+  tenant_key: string;
+  name: string;
+  api_permission: boolean;
+  created_at: number;
+}
+
+export interface AppRecord {
+  app_id: string;
+  tenant_key: string;
+  name: string;
+  app_secret_digest: string;
+  type: AppType;
+  developer: string;
+  scopes: string[];
+  /** True when the app may see every user of the tenant; else listAppContactUsers says whom. */
+  contact_scope_all: boolean;
+  created_at: number;
+}
+
+/** 'all', or the user_ids an app may see. */
+export type ContactScope = 'all' | string[];
+
+export interface UserRecord {
+  tenant_key: string;
+  user_id: string;
+  name: string;
+  resigned: boolean;
+  created_at: number;
+}
+
+export type TokenKind = 'tenant' | 'app';
+
+export interface AccessTokenRecord {
+  token_digest: string;
+  kind: TokenKind;
+  app_id: string;
+  tenant_key: string;
+  nonce: string;
+  issued_at: number;
+  expires_at: number;
+}
+
+/** A user's open of one status, with the user's sync toggle resolved. */
+export interface StoredOpen extends UserStatusOpen {
+  user_id: string;
+}
+
+/** A unique key the database refused: which rule it protects. */
+export class ConflictError extends Error {
+  constructor(readonly rule: 'name' | 'priority' | 'primary_key') {
+    super(`conflict on ${rule}`);
+  }
+}
+
+export interface StoreReader {
+  getTenant(tenantKey: string): Promise<TenantRecord | undefined>;
+  listTenants(): Promise<TenantRecord[]>;
+  getApp(appId: string): Promise<AppRecord | undefined>;
+  listApps(tenantKey?: string): Promise<AppRecord[]>;
+  listAppContactUsers(appId: string): Promise<string[]>;
+  getUser(tenantKey: string, userId: string): Promise<UserRecord | undefined>;
+  /** A page of a tenant's users in user_id order. */
+  listUsers(tenantKey: string, options?: { after?: string; limit?: number }): Promise<UserRecord[]>;
+  getAccessToken(tokenDigest: string): Promise<AccessTokenRecord | undefined>;
+  /** The newest token of that kind for the app that is still valid at `validAt`. */
+  latestAccessToken(appId: string, kind: TokenKind, validAt: number): Promise<AccessTokenRecord | undefined>;
+
+  getSystemStatus(tenantKey: string, systemStatusId: string): Promise<SystemStatus | undefined>;
+  /** The tenant's statuses in creation (id) order, optionally after an id. */
+  listSystemStatuses(tenantKey: string, options?: { after?: string; limit?: number }): Promise<SystemStatus[]>;
+
+  /** Resolves the IDs a batch request names, as seen by `app`. */
+  resolveUserIds(app: AppRecord, userIdType: UserIdType, ids: readonly string[]): Promise<Map<string, ResolvedUser>>;
+  /** Every stored open of these users (active or expired), with sync toggles resolved. */
+  userOpens(tenantKey: string, userIds: readonly string[]): Promise<Map<string, StoredOpen[]>>;
+  /** Explicit sync toggles the users set for one status. */
+  syncPreferences(tenantKey: string, systemStatusId: string, userIds: readonly string[]): Promise<Map<string, boolean>>;
+}
+
+export interface StoreWriter {
+  insertTenant(tenant: TenantRecord): Promise<void>;
+  updateTenant(tenantKey: string, changes: Partial<Pick<TenantRecord, 'name' | 'api_permission'>>): Promise<void>;
+  deleteTenant(tenantKey: string): Promise<void>;
+  /** Inserts the app and the open_ids / union_ids of the tenant's users for it. */
+  insertApp(app: Omit<AppRecord, 'contact_scope_all'>, contactScope: ContactScope): Promise<void>;
+  updateApp(appId: string, changes: Partial<Pick<AppRecord, 'name' | 'scopes' | 'app_secret_digest'>>): Promise<void>;
+  setAppContactScope(appId: string, contactScope: ContactScope): Promise<void>;
+  deleteApp(appId: string): Promise<void>;
+  /** Inserts users and their open_ids / union_ids for every app of the tenant. */
+  insertUsers(users: readonly UserRecord[]): Promise<void>;
+  updateUser(tenantKey: string, userId: string, changes: Partial<Pick<UserRecord, 'name' | 'resigned'>>): Promise<void>;
+  deleteUser(tenantKey: string, userId: string): Promise<void>;
+  setSyncPreference(tenantKey: string, userId: string, systemStatusId: string, syncOn: boolean): Promise<void>;
+
+  insertAccessToken(token: AccessTokenRecord): Promise<void>;
+  deleteExpiredAccessTokens(before: number): Promise<number>;
+
+  /** Throws ConflictError('name' | 'priority') when the database refuses the row. */
+  insertSystemStatus(tenantKey: string, status: SystemStatus, now: number): Promise<void>;
+  updateSystemStatus(tenantKey: string, systemStatusId: string, definition: SystemStatusDefinition, now: number): Promise<void>;
+  deleteSystemStatus(tenantKey: string, systemStatusId: string): Promise<boolean>;
+
+  /** Upserts the users' opens of one status (rows in the given, stable order). */
+  writeOpens(tenantKey: string, opens: readonly StoredOpen[]): Promise<void>;
+  deleteOpens(tenantKey: string, systemStatusId: string, userIds: readonly string[]): Promise<void>;
+}
+
+export interface StoreTransaction extends StoreReader, StoreWriter {
+  /**
+   * Takes the users' row locks in a stable order so that concurrent batches on the same users
+   * serialise instead of interleaving (and cannot deadlock). A no-op where the engine already
+   * runs one writer at a time.
+   */
+  lockUsers(tenantKey: string, userIds: readonly string[]): Promise<void>;
+}
+
+export interface Store extends StoreReader, StoreWriter {
+  readonly engine: 'sqlite' | 'postgres';
+  transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T>;
+  /** Deletes every row (the emulator's reset). */
+  clear(): Promise<void>;
+  /** Cheap round trip for readiness checks. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
