@@ -1,12 +1,13 @@
 // buildApp: the one composition root of the HTTP server. It never listens; the CLI does.
 import Fastify, { type FastifyServerOptions, LogController } from 'fastify';
-import { type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from './config.js';
 import { accessTokenRoutes } from './http/open-apis/auth/access-token-routes.js';
 import { gatewayHook, tenantPermissionHook } from './http/open-apis/gateway-hooks.js';
 import { systemStatusRoutes } from './http/open-apis/system-statuses/routes.js';
 import { PlatformRateLimiter } from './http/rate-limiter.js';
 import { errorHandler } from './http/render-error.js';
+import { validatorCompiler } from './http/validator-compiler.js';
 import { controlErrorHandler } from './http/sysstatus/control-errors.js';
 import { readRoutes } from './http/sysstatus/read-routes.js';
 import type { App } from './http/types.js';
@@ -33,7 +34,7 @@ export async function buildApp({ config, services, limiter, logger = false }: Ap
     requestTimeout: 30_000,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  app.setValidatorCompiler(TypeBoxValidatorCompiler);
+  app.setValidatorCompiler(validatorCompiler);
 
   // The SDKs send "{}" on GET and DELETE; curl users send nothing with a JSON content type. Both are fine.
   const parseJson = app.getDefaultJsonParser('error', 'error');
