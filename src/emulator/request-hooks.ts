@@ -52,6 +52,18 @@ function namedUsers(request: FastifyRequest): string[] {
 
 const isOpenApi = (request: FastifyRequest) => request.url.startsWith('/open-apis/');
 
+/** The query string as sent (validation converts types; the journal shows what the client wrote). */
+function rawQuery(url: string): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  const index = url.indexOf('?');
+  if (index < 0) return out;
+  for (const [key, value] of new URLSearchParams(url.slice(index + 1))) {
+    const existing = out[key];
+    out[key] = existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value];
+  }
+  return out;
+}
+
 export function journalHooks(services: Services, journal: Journal, metrics: Metrics) {
   return {
     onRequest: async (request: FastifyRequest) => {
@@ -66,7 +78,7 @@ export function journalHooks(services: Services, journal: Journal, metrics: Metr
       const trace = traces.get(request);
       if (!trace) return;
       const api = apiOfRoute(request.method, request.routeOptions.url) ?? null;
-      const query = (request.query ?? {}) as Record<string, unknown>;
+      const query = rawQuery(request.url);
       let appId = request.caller?.app.app_id ?? null;
       let tenantKey = request.caller?.tenant.tenant_key ?? null;
       if (api && isTokenApi(api)) {
