@@ -150,9 +150,8 @@ describe('expiry in real time', () => {
   it('fires when wall time passes the end_time, without any clock control', async (context) => {
     context.mock.timers.enable({ apis: ['setTimeout'] });
     let wall = T0;
-    const t = await startTestApp({ frozenAt: false });
-    // Drive the clock's wall time by hand: the expiry timer is a (mocked) setTimeout.
-    (t.clock as unknown as { wall: () => number }).wall = () => wall;
+    // Wall time is driven by hand; the expiry timer is a (mocked) setTimeout.
+    const t = await startTestApp({ frozenAt: false, wall: () => wall });
     try {
       const token = await t.token(ACME_APP.app_id, ACME_APP.app_secret);
       const ids = await statusIds(t, ACME);

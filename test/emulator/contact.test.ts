@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import * as lark from '@larksuiteoapi/node-sdk';
 import { after, before, describe, it } from 'node:test';
 import { SCOPES } from '../../src/domain/apis.js';
 import { openIdOf, startTestApp, type TestApp, unionIdOf } from '../helpers/test-app.js';
@@ -86,6 +87,16 @@ describe('contact/v3 user reads', () => {
     const tooMany = Array.from({ length: 51 }, (_, i) => `user_ids=u${i}`).join('&');
     assert.equal((await t.request({ url: `${USERS}/batch?user_id_type=user_id&${tooMany}`, token: reader.token })).json().code, 99992402);
     assert.equal((await t.request({ url: `${USERS}/batch`, token: reader.token })).json().code, 99992402);
+  });
+
+  it('the official Node SDK reads users through it', async () => {
+    const app = (await control(t, 'POST', `/tenants/${ACME}/apps`, { scopes: READER })).json();
+    const url = await t.app.listen({ host: '127.0.0.1', port: 0 });
+    const client = new lark.Client({ appId: app.app_id, appSecret: app.app_secret, domain: url, loggerLevel: lark.LoggerLevel.error });
+    const one = await client.contact.v3.user.get({ path: { user_id: 'u001' }, params: { user_id_type: 'user_id' } });
+    assert.equal(one.data?.user?.name, '张三');
+    const many = await client.contact.v3.user.batch({ params: { user_ids: ['u003', 'u001'], user_id_type: 'user_id' } });
+    assert.deepEqual(many.data?.items?.map((user) => user.user_id), ['u003', 'u001']);
   });
 
   it('journals contact reads and lets faults target them', async () => {
