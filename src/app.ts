@@ -2,14 +2,19 @@
 import Fastify, { type FastifyServerOptions, LogController } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from './config.js';
+import { CONTROL_PREFIX, controlPlugin } from './emulator/control-plugin.js';
+import { Emulator } from './emulator/emulator.js';
+import './emulator/fastify-types.js';
+import { registerOpenApi } from './emulator/openapi.js';
+import { packageVersion } from './emulator/package-version.js';
+import { faultHook, journalHooks } from './emulator/request-hooks.js';
 import { accessTokenRoutes } from './http/open-apis/auth/access-token-routes.js';
+import { contactUserRoutes } from './http/open-apis/contact/user-routes.js';
 import { gatewayHook, tenantPermissionHook } from './http/open-apis/gateway-hooks.js';
 import { systemStatusRoutes } from './http/open-apis/system-statuses/routes.js';
 import { PlatformRateLimiter } from './http/rate-limiter.js';
 import { errorHandler } from './http/render-error.js';
 import { validatorCompiler } from './http/validator-compiler.js';
-import { controlErrorHandler } from './http/sysstatus/control-errors.js';
-import { readRoutes } from './http/sysstatus/read-routes.js';
 import type { App } from './http/types.js';
 import type { Services } from './operations/context.js';
 
@@ -19,9 +24,11 @@ export interface AppOptions {
   /** Omitted: limits in memory when config.rate_limits is on. */
   limiter?: PlatformRateLimiter;
   logger?: FastifyServerOptions['logger'];
+  /** Omitted: one is made from the state the store holds now (what reset returns to). */
+  emulator?: Emulator;
 }
 
-export async function buildApp({ config, services, limiter, logger = false }: AppOptions): Promise<App> {
+export async function buildApp({ config, services, limiter, logger = false, emulator: given }: AppOptions): Promise<App> {
   const app = Fastify({
     logger,
     bodyLimit: config.body_limit,
@@ -36,6 +43,12 @@ export async function buildApp({ config, services, limiter, logger = false }: Ap
 
   app.setValidatorCompiler(validatorCompiler);
 
+  const emulator = given ?? (await Emulator.create({ services, config, log: app.log }));
+  app.decorate('emulator', emulator);
+  app.addHook('onClose', async () => emulator.close());
+  // Before any route, so the document lists them all.
+  await registerOpenApi(app, packageVersion());
+
   // The SDKs send "{}" on GET and DELETE; curl users send nothing with a JSON content type. Both are fine.
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
@@ -49,6 +62,13 @@ export async function buildApp({ config, services, limiter, logger = false }: Ap
     reply.header('X-Tt-Logid', request.id);
   });
 
+  // Journal, metrics and the per-request log line of every /open-apis request (404s included).
+  const journal = journalHooks(services, emulator.journal, emulator.metrics);
+  app.addHook('onRequest', journal.onRequest);
+  app.addHook('onSend', journal.onSend);
+  app.addHook('onResponse', journal.onResponse);
+  const faults = config.mode === 'emulator' ? faultHook(emulator.faults, emulator.metrics) : undefined;
+
   // Unknown paths and methods answer as the live gateway does: plain text.
   app.setNotFoundHandler((_request, reply) => reply.code(404).type('text/plain; charset=utf-8').send('404 page not found'));
 
@@ -57,6 +77,7 @@ export async function buildApp({ config, services, limiter, logger = false }: Ap
   await app.register(async (platform) => {
     platform.setErrorHandler(errorHandler(config.body_limit));
     platform.addHook('onRequest', gatewayHook(services, rateLimiter));
+    if (faults) platform.addHook('preValidation', faults);
     platform.addHook('preValidation', tenantPermissionHook);
     await systemStatusRoutes(platform, services);
   });
@@ -67,18 +88,22 @@ export async function buildApp({ config, services, limiter, logger = false }: Ap
       if (((error as { statusCode?: number }).statusCode ?? 500) >= 500) request.log.error({ err: error }, 'token request failed');
       return reply.code(200).send({ code: 10003, data: {}, msg: 'invalid param' });
     });
+    if (faults) auth.addHook('preValidation', faults);
     await accessTokenRoutes(auth, services);
   });
 
-  await app.register(
-    async (control) => {
-      control.setErrorHandler(controlErrorHandler);
-      control.setNotFoundHandler((request, reply) =>
-        reply.code(404).send({ code: 'not_found', message: `no control endpoint ${request.method} ${request.url}` }),
-      );
-      await readRoutes(control, services);
-    },
-    { prefix: '/_sysstatus' },
+  // contact/v3 reads: the same gateway, without personal_settings' tenant permission (2005007).
+  await app.register(async (contact) => {
+    contact.setErrorHandler(errorHandler(config.body_limit));
+    contact.addHook('onRequest', gatewayHook(services, rateLimiter));
+    if (faults) contact.addHook('preValidation', faults);
+    await contactUserRoutes(contact, services);
+  });
+
+  await app.register(controlPlugin, { prefix: CONTROL_PREFIX, emulator, config });
+
+  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) =>
+    reply.type(emulator.metrics.registry.contentType).send(await emulator.metrics.registry.metrics()),
   );
 
   return app;

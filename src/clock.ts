@@ -17,6 +17,7 @@ export interface ClockState {
 export class ControlledClock implements Clock {
   private offsetMs = 0;
   private frozenAt: number | undefined;
+  private readonly listeners = new Set<(state: ClockState) => void>();
 
   constructor(private readonly wall: () => number = Date.now) {}
 
@@ -24,18 +25,32 @@ export class ControlledClock implements Clock {
     return this.frozenAt ?? this.wall() + this.offsetMs;
   }
 
+  /** Called after every freeze, unfreeze, set, advance and reset (the expiry timers re-arm on it). */
+  onChange(listener: (state: ClockState) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private changed(): void {
+    const state = this.state();
+    for (const listener of this.listeners) listener(state);
+  }
+
   freeze(at: number = this.now()): void {
     this.frozenAt = at;
+    this.changed();
   }
 
   unfreeze(): void {
     if (this.frozenAt !== undefined) this.offsetMs = this.frozenAt - this.wall();
     this.frozenAt = undefined;
+    this.changed();
   }
 
   set(at: number): void {
     if (this.frozenAt !== undefined) this.frozenAt = at;
     else this.offsetMs = at - this.wall();
+    this.changed();
   }
 
   advance(ms: number): void {
@@ -45,6 +60,7 @@ export class ControlledClock implements Clock {
   reset(): void {
     this.offsetMs = 0;
     this.frozenAt = undefined;
+    this.changed();
   }
 
   state(): ClockState {

@@ -13,6 +13,15 @@ export interface Config {
   body_limit: number;
   log_level: string;
   sensitive_words: readonly string[];
+  /**
+   * emulator: control endpoints open on loopback without credentials, clock and faults on.
+   * production: every control endpoint needs the admin token; clock, faults and reset are off.
+   */
+  mode: 'emulator' | 'production';
+  /** Bearer token of the control API (required in production mode). */
+  admin_token?: string;
+  /** Open API requests the journal keeps (oldest dropped first). */
+  journal_limit: number;
 }
 
 export const DEFAULT_SENSITIVE_WORDS = ['sensitive-word', '敏感词'];
@@ -26,11 +35,19 @@ export const DEFAULT_CONFIG: Config = {
   body_limit: 256 * 1024,
   log_level: 'info',
   sensitive_words: DEFAULT_SENSITIVE_WORDS,
+  mode: 'emulator',
+  journal_limit: 1000,
 };
 
 export function makeConfig(overrides: Partial<Config> = {}): Readonly<Config> {
   const config = { ...DEFAULT_CONFIG, ...overrides };
   if (!Number.isInteger(config.port) || config.port < 0 || config.port > 65535) throw new Error(`invalid port: ${config.port}`);
   if (!Number.isInteger(config.body_limit) || config.body_limit < 1024) throw new Error('body_limit must be at least 1024 bytes');
+  if (config.mode !== 'emulator' && config.mode !== 'production') throw new Error(`invalid mode: ${String(config.mode)}`);
+  if (config.mode === 'production' && !config.admin_token) {
+    throw new Error('production mode needs an admin token (--admin-token or SYSSTATUS_ADMIN_TOKEN)');
+  }
+  if (config.admin_token !== undefined && config.admin_token.length < 16) throw new Error('the admin token must be at least 16 characters');
+  if (!Number.isInteger(config.journal_limit) || config.journal_limit < 0) throw new Error('journal_limit must be a whole number of at least 0');
   return Object.freeze(config);
 }

@@ -1,17 +1,24 @@
 import type { ProvisionedTenant } from '../operations/provisioning.js';
 
 /** What a person needs after start: where it is, who they can be, and code to paste. */
-export function banner(url: string, where: string, tenants: ProvisionedTenant[]): string {
-  const lines = [`sysstatus is serving the Feishu system status API at ${url}  (${where})`, ''];
+export function banner(url: string, where: string, tenants: ProvisionedTenant[], mode: 'emulator' | 'production' = 'emulator'): string {
+  const lines = [`sysstatus is serving the Feishu system status API at ${url}  (${where})`];
+  lines.push(
+    mode === 'emulator'
+      ? `Emulator controls: ${url}/_sysstatus  (API docs ${url}/_sysstatus/docs)`
+      : `Production mode: controls at ${url}/_sysstatus need the admin token; clock, faults and reset are off`,
+    '',
+  );
   for (const tenant of tenants) {
     lines.push(`Tenant "${tenant.name}"  tenant_key ${tenant.tenant_key}`);
     for (const app of tenant.apps) {
       lines.push(`  app_id      ${app.app_id}   (${app.type})`);
-      lines.push(`  app_secret  ${app.app_secret}`);
+      // Production logs are kept: a secret does not belong in them.
+      lines.push(`  app_secret  ${mode === 'emulator' ? app.app_secret : '(as in the seed file)'}`);
     }
   }
   const app = tenants.flatMap((tenant) => tenant.apps).find((candidate) => candidate.type === 'custom');
-  if (app) {
+  if (app && mode === 'emulator') {
     lines.push(
       '',
       'Point @larksuiteoapi/node-sdk (>= 1.73.2) at it:',

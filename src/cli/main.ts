@@ -1,5 +1,9 @@
 import { resolve, join } from 'node:path';
 import { buildApp } from '../app.js';
+import { Emulator } from '../emulator/emulator.js';
+import { instrumentStore } from '../emulator/instrument-store.js';
+import { Metrics } from '../emulator/metrics.js';
+import { exportCommand, importCommand } from '../emulator/snapshot-cli.js';
 import { applySeed } from '../operations/provisioning.js';
 import { DEMO_SEED } from '../seed/demo-seed.js';
 import { loadSeedFile } from '../seed/load-seed.js';
@@ -10,13 +14,16 @@ import { parseCommand, USAGE } from './parse-args.js';
 
 async function serve(config: ReturnType<typeof parseCommand>['config']) {
   const seed = config.seed_file ? loadSeedFile(config.seed_file) : DEMO_SEED;
-  const store = await createStore({ memory: config.memory, dataDir: config.data_dir });
+  const metrics = new Metrics();
+  const store = instrumentStore(await createStore({ memory: config.memory, dataDir: config.data_dir }), metrics);
   const services = createServices(store, config);
   const tenants = await applySeed(services, seed);
-  const app = await buildApp({ config, services, logger: { level: config.log_level } });
+  const secrets = tenants.flatMap((tenant) => tenant.apps.map((app) => [app.app_id, app.app_secret] as const));
+  const emulator = await Emulator.create({ services, config, metrics, secrets });
+  const app = await buildApp({ config, services, emulator, logger: { level: config.log_level } });
   const address = await app.listen({ host: config.host, port: config.port });
   const where = config.memory ? 'sqlite in memory' : `sqlite ${join(resolve(config.data_dir), 'sysstatus.sqlite')}`;
-  process.stdout.write(`${banner(address.replace('[::1]', 'localhost'), where, tenants)}\n`);
+  process.stdout.write(`${banner(address.replace('[::1]', 'localhost'), where, tenants, config.mode)}\n`);
 
   let closing = false;
   const shutdown = async (signal: string) => {
@@ -39,6 +46,8 @@ async function serve(config: ReturnType<typeof parseCommand>['config']) {
 try {
   const command = parseCommand(process.argv.slice(2));
   if (command.name === 'help') process.stdout.write(`${USAGE}\n`);
+  else if (command.name === 'export') process.stdout.write(`${await exportCommand(command.config, command.file, command.url)}\n`);
+  else if (command.name === 'import') process.stdout.write(`${await importCommand(command.config, command.file, command.url)}\n`);
   else await serve(command.config);
 } catch (error) {
   process.stderr.write(`sysstatus: ${(error as Error).message}\n`);

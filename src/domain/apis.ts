@@ -5,7 +5,21 @@ export const SCOPES = {
   system_status_update: 'personal_settings:status:system_status_update',
   system_status_operate: 'personal_settings:status:system_status_operate',
   employee_id: 'contact:user.employee_id:readonly',
+  contact_base: 'contact:contact.base:readonly',
+  contact_access_as_app: 'contact:contact:access_as_app',
+  contact_readonly: 'contact:contact:readonly',
+  contact_readonly_as_app: 'contact:contact:readonly_as_app',
+  /** Field scope: a user's name comes back only with it (or a whole-contact scope). */
+  user_base: 'contact:user.base:readonly',
 } as const;
+
+/** Any one of these lets an app read users through the contact API. */
+const CONTACT_READ_SCOPES = [
+  SCOPES.contact_base,
+  SCOPES.contact_access_as_app,
+  SCOPES.contact_readonly,
+  SCOPES.contact_readonly_as_app,
+];
 
 export interface RateLimit {
   per_second?: number;
@@ -19,8 +33,10 @@ export interface ApiSpec {
   /** Any one of these scopes grants the call. */
   readonly scopes: readonly string[];
   readonly rate_limit: RateLimit;
-  /** The platform's numeric API id, used in error.troubleshooter. */
+  /** The platform's numeric API id, used in error.troubleshooter; empty when unknown. */
   readonly method_id: string;
+  /** App types the API accepts; custom only when absent. */
+  readonly app_types?: readonly ('custom' | 'store')[];
 }
 
 const BASE = '/open-apis/personal_settings/v1/system_statuses';
@@ -76,6 +92,25 @@ export const APIS = {
     scopes: [SCOPES.system_status_operate],
     rate_limit: TIER_4,
     method_id: '7161608966368788483',
+  },
+  contact_user_get: {
+    id: 'contact_user_get',
+    method: 'GET',
+    path: '/open-apis/contact/v3/users/:user_id',
+    scopes: CONTACT_READ_SCOPES,
+    rate_limit: TIER_4,
+    // Seen in a live 99991672 answer listing exactly these four scopes (see docs/compatibility.md).
+    method_id: '6925375841992245275',
+    app_types: ['custom', 'store'],
+  },
+  contact_user_batch: {
+    id: 'contact_user_batch',
+    method: 'GET',
+    path: '/open-apis/contact/v3/users/batch',
+    scopes: CONTACT_READ_SCOPES,
+    rate_limit: TIER_4,
+    method_id: '',
+    app_types: ['custom', 'store'],
   },
 } as const satisfies Record<string, Omit<ApiSpec, 'id'> & { id: string }>;
 

@@ -30,6 +30,17 @@ export const ERRORS = {
   other_tenant_user: { code: 2005006, status: 400, msg: 'Request contains other tenant user.' },
   tenant_no_permission: { code: 2005007, status: 400, msg: 'Tenant does not have permission to api.' },
 
+  // contact/v3 user reads (docs/compatibility.md names the evidence for each).
+  contact_user_not_found: {
+    code: 99992360,
+    status: 400,
+    msg: 'The request you send is not a valid {user_id} or not exists',
+  },
+  contact_open_id_cross_app: { code: 99992361, status: 400, msg: 'open_id cross app' },
+  contact_union_id_cross_tenant: { code: 99992381, status: 400, msg: 'union_id cross tenant' },
+  contact_field_validation: { code: 99992402, status: 400, msg: 'field validation failed' },
+  contact_no_user_authority: { code: 41050, status: 400, msg: 'no user authority error' },
+
   // Gateway errors.
   missing_token: {
     code: 99991661,

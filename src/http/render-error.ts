@@ -16,7 +16,7 @@ export interface ErrorBody {
 }
 
 export function troubleshooter(logId: string, code: number, api?: ApiSpec): string {
-  const methodId = api ? `&method_id=${api.method_id}` : '';
+  const methodId = api?.method_id ? `&method_id=${api.method_id}` : '';
   return `排查建议查看(Troubleshooting suggestions): https://open.feishu.cn/search?from=openapi&log_id=${logId}&code=${code}${methodId}`;
 }
 

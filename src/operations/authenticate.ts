@@ -37,7 +37,7 @@ function scopeError(appId: string, scopes: readonly string[]): PlatformError {
 
 /** App type and scopes: only custom apps, holding one of the API's scopes (and the user ID scope for user_id). */
 export function authorize(caller: Caller, api: ApiSpec, userIdType: unknown): void {
-  if (caller.app.type !== 'custom') throw new PlatformError('app_type_not_supported');
+  if (!(api.app_types ?? ['custom']).includes(caller.app.type)) throw new PlatformError('app_type_not_supported');
   if (!api.scopes.some((scope) => caller.app.scopes.includes(scope))) throw scopeError(caller.app.app_id, api.scopes);
   if (userIdType === 'user_id' && !caller.app.scopes.includes(SCOPES.employee_id)) {
     throw scopeError(caller.app.app_id, [SCOPES.employee_id]);

@@ -348,6 +348,10 @@ export class KyselyRepository implements StoreTransaction {
     return row && toToken(row);
   }
 
+  async listAccessTokens() {
+    return (await this.db.selectFrom('access_tokens').selectAll().orderBy('issued_at').orderBy('token_digest').execute()).map(toToken);
+  }
+
   async latestAccessToken(appId: string, kind: TokenKind, validAt: number) {
     const row = await this.db
       .selectFrom('access_tokens')

@@ -70,6 +70,8 @@ export interface StoreReader {
   /** A page of a tenant's users in user_id order. */
   listUsers(tenantKey: string, options?: { after?: string; limit?: number }): Promise<UserRecord[]>;
   getAccessToken(tokenDigest: string): Promise<AccessTokenRecord | undefined>;
+  /** Every stored token (snapshots and the emulator's reset keep them). */
+  listAccessTokens(): Promise<AccessTokenRecord[]>;
   /** The newest token of that kind for the app that is still valid at `validAt`. */
   latestAccessToken(appId: string, kind: TokenKind, validAt: number): Promise<AccessTokenRecord | undefined>;
 

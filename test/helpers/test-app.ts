@@ -25,10 +25,17 @@ export interface TestApp {
 }
 
 export async function startTestApp(
-  options: { engine?: TestEngine; seed?: SeedFile; config?: Partial<Config>; frozenAt?: number | false } = {},
+  options: {
+    engine?: TestEngine;
+    seed?: SeedFile;
+    config?: Partial<Config>;
+    frozenAt?: number | false;
+    /** Wall time of the clock (Date.now when absent), for tests that let time run. */
+    wall?: () => number;
+  } = {},
 ): Promise<TestApp> {
   const store = await createTestStore(options.engine);
-  const clock = new ControlledClock();
+  const clock = new ControlledClock(options.wall);
   if (options.frozenAt !== false) clock.freeze(options.frozenAt ?? T0);
   const config = makeConfig({ rate_limits: false, ...options.config });
   const services = createServices(store, config, clock);

@@ -1,0 +1,180 @@
+// Expiry as an event. Reads already hide an open once the clock reaches its end_time; this
+// scheduler is what tells the event stream so, both when real time passes an end_time (a timer)
+// and when the controlled clock is set or advanced past it (re-armed on every clock change).
+import type { ClockState } from '../clock.js';
+import { shownStatus } from '../domain/user-status.js';
+import type { Services, StatusChangeEvent } from '../operations/context.js';
+import type { EventHub } from './event-hub.js';
+import { MinHeap } from './min-heap.js';
+
+interface Pending {
+  /** Unix seconds. */
+  end_time: number;
+  tenant_key: string;
+  user_id: string;
+  system_status_id: string;
+}
+
+const keyOf = (tenantKey: string, userId: string, statusId: string) => `${tenantKey}\0${userId}\0${statusId}`;
+/** setTimeout's largest delay; longer waits re-arm when it fires. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+const PAGE = 1000;
+
+export class ExpiryScheduler {
+  private readonly heap = new MinHeap<Pending>((item) => item.end_time);
+  /** The end_time each tracked open has now; heap entries that disagree are stale. */
+  private readonly current = new Map<string, number>();
+  private timer: NodeJS.Timeout | undefined;
+  private queue: Promise<void> = Promise.resolve();
+  private lastNow: number;
+  private readonly unsubscribe: (() => void)[] = [];
+  private stopped = false;
+
+  constructor(
+    private readonly services: Services,
+    private readonly hub: EventHub,
+    private readonly onError: (error: unknown) => void = () => {},
+  ) {
+    this.lastNow = services.clock.now();
+  }
+
+  /** Indexes the stored opens and starts following changes and the clock. */
+  start(): Promise<void> {
+    const onChange = (change: StatusChangeEvent) => this.enqueue(() => this.follow(change));
+    this.services.events.on('change', onChange);
+    this.unsubscribe.push(() => this.services.events.off('change', onChange));
+    this.unsubscribe.push(this.services.clock.onChange((state) => this.clockMoved(state)));
+    return this.rebuild();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    for (const off of this.unsubscribe.splice(0)) off();
+  }
+
+  /** Resolves once every change and clock move seen so far has been processed. */
+  idle(): Promise<void> {
+    return this.queue;
+  }
+
+  /** Forgets everything and indexes the store again (after reset, import, or the clock moving back). */
+  rebuild(): Promise<void> {
+    return this.enqueue(async () => {
+      this.heap.clear();
+      this.current.clear();
+      const nowSeconds = Math.floor(this.services.clock.now() / 1000);
+      const { store } = this.services;
+      for (const tenant of await store.listTenants()) {
+        let after: string | undefined;
+        for (;;) {
+          const users = await store.listUsers(tenant.tenant_key, { after, limit: PAGE });
+          if (users.length === 0) break;
+          const opens = await store.userOpens(
+            tenant.tenant_key,
+            users.map((user) => user.user_id),
+          );
+          for (const [userId, list] of opens) {
+            for (const open of list) if (open.end_time > nowSeconds) this.track(tenant.tenant_key, userId, open.system_status_id, open.end_time);
+          }
+          if (users.length < PAGE) break;
+          after = users[users.length - 1].user_id;
+        }
+      }
+      await this.expireDue();
+    });
+  }
+
+  private enqueue(work: () => Promise<void>): Promise<void> {
+    this.queue = this.queue.then(work).catch(this.onError).then(() => this.arm());
+    return this.queue;
+  }
+
+  private track(tenantKey: string, userId: string, statusId: string, endTime: number): void {
+    this.current.set(keyOf(tenantKey, userId, statusId), endTime);
+    this.heap.push({ end_time: endTime, tenant_key: tenantKey, user_id: userId, system_status_id: statusId });
+  }
+
+  private async follow(change: StatusChangeEvent): Promise<void> {
+    if (change.type === 'closed') {
+      for (const userId of change.user_ids) this.current.delete(keyOf(change.tenant_key, userId, change.system_status_id));
+      return;
+    }
+    const opens = await this.services.store.userOpens(change.tenant_key, change.user_ids);
+    for (const userId of change.user_ids) {
+      const open = opens.get(userId)?.find((candidate) => candidate.system_status_id === change.system_status_id);
+      if (open) this.track(change.tenant_key, userId, change.system_status_id, open.end_time);
+    }
+    await this.expireDue();
+  }
+
+  private clockMoved(state: ClockState): void {
+    const movedBack = state.now < this.lastNow;
+    this.lastNow = state.now;
+    // Moving back can make expired opens active again: index them anew (no events for that).
+    if (movedBack) void this.rebuild();
+    else void this.enqueue(() => this.expireDue());
+  }
+
+  private arm(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const next = this.heap.peek();
+    if (this.stopped || !next || this.services.clock.state().frozen) return;
+    const delay = Math.max(0, next.end_time * 1000 - this.services.clock.now());
+    this.timer = setTimeout(() => void this.enqueue(() => this.expireDue()), Math.min(delay, MAX_TIMER_MS));
+    this.timer.unref();
+  }
+
+  /** Publishes every expiry the clock has reached, in end_time order. */
+  private async expireDue(): Promise<void> {
+    const now = this.services.clock.now();
+    this.lastNow = Math.max(this.lastNow, now);
+    while (this.heap.size > 0 && this.heap.peek()!.end_time * 1000 <= now) {
+      const endTime = this.heap.peek()!.end_time;
+      const due: Pending[] = [];
+      while (this.heap.size > 0 && this.heap.peek()!.end_time === endTime) {
+        const item = this.heap.pop()!;
+        const key = keyOf(item.tenant_key, item.user_id, item.system_status_id);
+        if (this.current.get(key) !== endTime) continue;
+        this.current.delete(key);
+        due.push(item);
+      }
+      await this.publishExpiries(endTime, due);
+    }
+  }
+
+  private async publishExpiries(endTime: number, due: Pending[]): Promise<void> {
+    const byUser = new Map<string, Pending[]>();
+    for (const item of due) {
+      const key = `${item.tenant_key}\0${item.user_id}`;
+      const list = byUser.get(key);
+      if (list) list.push(item);
+      else byUser.set(key, [item]);
+    }
+    const expired = new Map<string, { tenant_key: string; system_status_id: string; user_ids: string[] }>();
+    const display: { tenant_key: string; user_id: string; before?: string; after?: string }[] = [];
+    for (const items of byUser.values()) {
+      const { tenant_key, user_id } = items[0];
+      const opens = (await this.services.store.userOpens(tenant_key, [user_id])).get(user_id) ?? [];
+      // Only opens still stored with this end_time expire now (closed or re-opened ones moved on).
+      const real = items.filter((item) =>
+        opens.some((open) => open.system_status_id === item.system_status_id && open.end_time === endTime),
+      );
+      if (real.length === 0) continue;
+      for (const item of real) {
+        const key = `${tenant_key}\0${item.system_status_id}`;
+        const group = expired.get(key);
+        if (group) group.user_ids.push(user_id);
+        else expired.set(key, { tenant_key, system_status_id: item.system_status_id, user_ids: [user_id] });
+      }
+      const before = shownStatus(opens, endTime - 1)?.system_status_id;
+      const after = shownStatus(opens, endTime)?.system_status_id;
+      if (before !== after) display.push({ tenant_key, user_id, before, after });
+    }
+    const at = endTime * 1000;
+    for (const group of expired.values()) this.hub.publish({ type: 'expired', ...group, at });
+    for (const change of display) this.hub.publishShownChanges(change.tenant_key, [change], at);
+  }
+}

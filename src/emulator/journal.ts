@@ -1,0 +1,98 @@
+// The journal: every Open API request, newest last in a bounded ring, queried newest first.
+import type { JournalApiId } from './api-ids.js';
+
+export interface JournalEntry {
+  id: number;
+  /** Clock time the request arrived (ms). */
+  time: number;
+  api: JournalApiId | null;
+  app_id: string | null;
+  tenant_key: string | null;
+  user_id_type: string | null;
+  method: string;
+  path: string;
+  status: number;
+  /** The envelope's code; null when the answer had none (a plain-text 404). */
+  code: number | null;
+  log_id: string;
+  /** Wall-clock milliseconds spent answering. */
+  latency_ms: number;
+  /** The fault rule that answered or delayed the request, if any. */
+  fault_id: string | null;
+  request: { headers: Record<string, string>; query: Record<string, unknown>; body: unknown };
+  response: { headers: Record<string, string>; body: unknown };
+}
+
+export interface JournalQuery {
+  api?: string;
+  app_id?: string;
+  tenant_key?: string;
+  code?: number;
+  status?: number;
+  /** Inclusive bounds on time (ms). */
+  since?: number;
+  until?: number;
+  limit?: number;
+}
+
+export class Journal {
+  private readonly entries: (JournalEntry | undefined)[];
+  private next = 0;
+  private size = 0;
+  private lastId = 0;
+
+  constructor(readonly limit: number) {
+    this.entries = new Array(limit);
+  }
+
+  add(entry: Omit<JournalEntry, 'id'>): JournalEntry {
+    const full = { id: ++this.lastId, ...entry };
+    if (this.limit === 0) return full;
+    this.entries[this.next] = full;
+    this.next = (this.next + 1) % this.limit;
+    this.size = Math.min(this.size + 1, this.limit);
+    return full;
+  }
+
+  /** Newest first. */
+  *newestFirst(): Generator<JournalEntry> {
+    for (let i = 1; i <= this.size; i++) {
+      const entry = this.entries[(this.next - i + this.limit) % this.limit];
+      if (entry) yield entry;
+    }
+  }
+
+  private static matches(entry: JournalEntry, query: JournalQuery): boolean {
+    return (
+      (query.api === undefined || entry.api === query.api) &&
+      (query.app_id === undefined || entry.app_id === query.app_id) &&
+      (query.tenant_key === undefined || entry.tenant_key === query.tenant_key) &&
+      (query.code === undefined || entry.code === query.code) &&
+      (query.status === undefined || entry.status === query.status) &&
+      (query.since === undefined || entry.time >= query.since) &&
+      (query.until === undefined || entry.time <= query.until)
+    );
+  }
+
+  query(query: JournalQuery = {}): JournalEntry[] {
+    const out: JournalEntry[] = [];
+    const limit = query.limit ?? Number.POSITIVE_INFINITY;
+    for (const entry of this.newestFirst()) {
+      if (out.length >= limit) break;
+      if (Journal.matches(entry, query)) out.push(entry);
+    }
+    return out;
+  }
+
+  count(query: JournalQuery = {}): number {
+    let count = 0;
+    for (const entry of this.newestFirst()) if (Journal.matches(entry, query)) count++;
+    return count;
+  }
+
+  clear(): void {
+    this.entries.fill(undefined);
+    this.next = 0;
+    this.size = 0;
+  }
+}

@@ -1,0 +1,87 @@
+// The snapshot file: the whole stored state, as JSON. Secrets appear only as the digests the
+// store keeps; tokens only as digest + nonce (useless without the app secret).
+import Type, { type Static } from 'typebox';
+import { APP_TYPES, COLORS, ICON_KEYS } from '../domain/enums.js';
+
+const I18nText = Type.Object(
+  { zh_cn: Type.Optional(Type.String()), en_us: Type.Optional(Type.String()), ja_jp: Type.Optional(Type.String()) },
+  { additionalProperties: false },
+);
+
+export const SystemStatusSchema = Type.Object({
+  system_status_id: Type.String(),
+  title: Type.String(),
+  i18n_title: Type.Optional(I18nText),
+  icon_key: Type.Enum([...ICON_KEYS]),
+  color: Type.Enum([...COLORS]),
+  priority: Type.Integer({ minimum: 0, maximum: 9 }),
+  sync_setting: Type.Object({
+    is_open_by_default: Type.Boolean(),
+    title: Type.String(),
+    i18n_title: Type.Optional(I18nText),
+    explain: Type.String(),
+    i18n_explain: Type.Optional(I18nText),
+  }),
+});
+
+const SnapshotApp = Type.Object({
+  app_id: Type.String({ minLength: 1 }),
+  name: Type.String(),
+  app_secret_digest: Type.String({ pattern: '^[0-9a-f]{64}$' }),
+  type: Type.Enum([...APP_TYPES]),
+  developer: Type.String({ minLength: 1 }),
+  scopes: Type.Array(Type.String()),
+  contact_scope: Type.Union([Type.Literal('all'), Type.Array(Type.String())]),
+  created_at: Type.Integer(),
+});
+
+const SnapshotUser = Type.Object({
+  user_id: Type.String({ minLength: 1 }),
+  name: Type.String(),
+  resigned: Type.Boolean(),
+  created_at: Type.Integer(),
+});
+
+const SnapshotOpen = Type.Object({
+  user_id: Type.String(),
+  system_status_id: Type.String(),
+  end_time: Type.Integer(),
+  opened_at: Type.Integer(),
+  title: Type.String(),
+  i18n_title: Type.Optional(I18nText),
+  icon_key: Type.Enum([...ICON_KEYS]),
+  color: Type.Enum([...COLORS]),
+  priority: Type.Integer(),
+  open_by_default: Type.Boolean(),
+});
+
+const SnapshotTenant = Type.Object({
+  tenant_key: Type.String({ minLength: 1 }),
+  name: Type.String(),
+  api_permission: Type.Boolean(),
+  created_at: Type.Integer(),
+  apps: Type.Array(SnapshotApp),
+  users: Type.Array(SnapshotUser),
+  system_statuses: Type.Array(SystemStatusSchema),
+  sync_preferences: Type.Array(Type.Object({ user_id: Type.String(), system_status_id: Type.String(), sync_on: Type.Boolean() })),
+  opens: Type.Array(SnapshotOpen),
+});
+
+const SnapshotToken = Type.Object({
+  token_digest: Type.String(),
+  kind: Type.Enum(['tenant', 'app']),
+  app_id: Type.String(),
+  tenant_key: Type.String(),
+  nonce: Type.String(),
+  issued_at: Type.Integer(),
+  expires_at: Type.Integer(),
+});
+
+export const Snapshot = Type.Object({
+  format: Type.Literal('sysstatus-snapshot'),
+  version: Type.Literal(1),
+  tenants: Type.Array(SnapshotTenant),
+  access_tokens: Type.Array(SnapshotToken),
+});
+export type Snapshot = Static<typeof Snapshot>;
+export type SnapshotTenant = Static<typeof SnapshotTenant>;
