@@ -92,6 +92,10 @@ class GuardedPool implements PostgresPool {
     // Kysely keys its connection state by client object, so each pg client keeps one wrapper.
     let guarded = this.clients.get(client);
     if (!guarded) {
+      // A connection that breaks while checked out (between two statements of a transaction)
+      // emits 'error' with nobody listening, which would end the process. Its next query fails
+      // instead, and the pool drops it on release.
+      client.on('error', () => {});
       const query = async (text: string, parameters: readonly unknown[]) => {
         try {
           return await client.query(text, parameters as unknown[]);
