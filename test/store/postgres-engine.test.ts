@@ -45,6 +45,45 @@ describe('postgres engine: nodes starting together', { skip }, () => {
   });
 });
 
+describe('postgres engine: deadlocks', { skip }, () => {
+  let store: Store;
+  before(async () => {
+    store = await createStore({ databaseUrl: url!, databaseSchema: testSchemaName(), dropSchemaOnClose: true });
+    const clock = new ControlledClock();
+    clock.freeze(T0);
+    await applySeed(createServices(store, makeConfig({ rate_limits: false }), clock), TEST_SEED);
+  });
+  after(() => store.close());
+
+  test('a transaction chosen as a deadlock victim runs again and both commit', async () => {
+    const statusId = (await store.listSystemStatuses(ACME))[0].system_status_id;
+    const row = (user_id: string, end_time: number) => ({
+      user_id, system_status_id: statusId, end_time, opened_at: T0, title: 't', icon_key: 'GeneralBusinessTrip', color: 'BLUE', priority: 0, open_by_default: true, sync_on: true,
+    } as const);
+    // Each transaction takes one row, waits until the other has its row, then asks for the other's:
+    // on the first attempt that is a deadlock, which PostgreSQL breaks by failing one of them.
+    let arrived = 0;
+    let bothHoldOne!: () => void;
+    const barrier = new Promise<void>((resolve) => (bothHoldOne = resolve));
+    const attempts = { a: 0, b: 0 };
+    const crossing = (name: 'a' | 'b', first: string, second: string, end: number) =>
+      store.transaction(async (tx) => {
+        attempts[name]++;
+        await tx.writeOpens(ACME, [row(first, end)]);
+        if (attempts[name] === 1) {
+          if (++arrived === 2) bothHoldOne();
+          await barrier;
+        }
+        await tx.writeOpens(ACME, [row(second, end)]);
+      });
+    await Promise.all([crossing('a', 'u001', 'u002', 2_000_000_001), crossing('b', 'u002', 'u001', 2_000_000_002)]);
+    assert.equal(attempts.a + attempts.b, 3, `attempts ${JSON.stringify(attempts)}`);
+    const opens = await store.userOpens(ACME, ['u001', 'u002']);
+    // Whichever committed last wrote both rows: the two rows agree.
+    assert.equal(opens.get('u001')?.[0].end_time, opens.get('u002')?.[0].end_time);
+  });
+});
+
 describe('postgres engine: the database goes away and comes back', { skip }, () => {
   let proxy: TcpProxy;
   let store: Store;
@@ -56,7 +95,10 @@ describe('postgres engine: the database goes away and comes back', { skip }, () 
   before(async () => {
     const target = new URL(url!);
     proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
-    store = await createStore({ databaseUrl: viaProxy(url!, proxy), databaseSchema: testSchemaName(), dropSchemaOnClose: true });
+    // A short lock_timeout (URL parameters override the engine's defaults) to play a slow database.
+    const proxied = new URL(viaProxy(url!, proxy));
+    proxied.searchParams.set('lock_timeout', '300');
+    store = await createStore({ databaseUrl: proxied.toString(), databaseSchema: testSchemaName(), dropSchemaOnClose: true });
     const clock = new ControlledClock();
     clock.freeze(T0);
     const config = makeConfig({ rate_limits: false });
@@ -106,6 +148,25 @@ describe('postgres engine: the database goes away and comes back', { skip }, () 
     assert.equal(back.statusCode, 200, back.body);
     assert.equal(back.json().code, 0);
     assert.equal((await app.inject({ method: 'GET', url: '/readyz' })).statusCode, 200);
+  });
+
+  test('answers 503 when a row lock cannot be had in time, and goes on once it is free', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let locked!: () => void;
+    const isLocked = new Promise<void>((resolve) => (locked = resolve));
+    const holder = store.transaction(async (tx) => {
+      await tx.lockUsers(ACME, ['u002']);
+      locked();
+      await held;
+    });
+    await isLocked;
+    const blocked = await batchOpen(['u002']);
+    assert.equal(blocked.statusCode, 503);
+    assert.equal(blocked.json().code, 99991504);
+    release();
+    await holder;
+    assert.equal((await batchOpen(['u002'])).json().code, 0);
   });
 
   test('a transaction cut in the middle leaves nothing behind', async () => {
