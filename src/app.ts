@@ -8,12 +8,14 @@ import './emulator/fastify-types.js';
 import { registerOpenApi } from './emulator/openapi.js';
 import { packageVersion } from './emulator/package-version.js';
 import { faultHook, journalHooks } from './emulator/request-hooks.js';
+import { ERRORS } from './domain/errors.js';
+import { healthRoutes, type ReadinessCheck } from './http/health/health-routes.js';
 import { accessTokenRoutes } from './http/open-apis/auth/access-token-routes.js';
 import { contactUserRoutes } from './http/open-apis/contact/user-routes.js';
 import { gatewayHook, tenantPermissionHook } from './http/open-apis/gateway-hooks.js';
 import { systemStatusRoutes } from './http/open-apis/system-statuses/routes.js';
 import { PlatformRateLimiter } from './http/rate-limiter.js';
-import { errorHandler } from './http/render-error.js';
+import { errorHandler, toPlatformError } from './http/render-error.js';
 import { validatorCompiler } from './http/validator-compiler.js';
 import type { App } from './http/types.js';
 import type { Services } from './operations/context.js';
@@ -26,9 +28,11 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
   /** Omitted: one is made from the state the store holds now (what reset returns to). */
   emulator?: Emulator;
+  /** Checks /readyz runs besides the database's (e.g. Redis when the limits live there). */
+  readinessChecks?: Record<string, ReadinessCheck>;
 }
 
-export async function buildApp({ config, services, limiter, logger = false, emulator: given }: AppOptions): Promise<App> {
+export async function buildApp({ config, services, limiter, logger = false, emulator: given, readinessChecks = {} }: AppOptions): Promise<App> {
   const app = Fastify({
     logger,
     bodyLimit: config.body_limit,
@@ -86,6 +90,10 @@ export async function buildApp({ config, services, limiter, logger = false, emul
     // Whatever goes wrong with a token request, the platform answers HTTP 200 and 10003.
     auth.setErrorHandler((error, request, reply) => {
       if (((error as { statusCode?: number }).statusCode ?? 500) >= 500) request.log.error({ err: error }, 'token request failed');
+      // Except when the database is down: 10003 would tell the caller its credentials are wrong.
+      if (toPlatformError(error as Error, config.body_limit).spec === ERRORS.unavailable) {
+        return reply.code(503).send({ code: ERRORS.unavailable.code, msg: ERRORS.unavailable.msg });
+      }
       return reply.code(200).send({ code: 10003, data: {}, msg: 'invalid param' });
     });
     if (faults) auth.addHook('preValidation', faults);
@@ -99,6 +107,8 @@ export async function buildApp({ config, services, limiter, logger = false, emul
     if (faults) contact.addHook('preValidation', faults);
     await contactUserRoutes(contact, services);
   });
+
+  await app.register(async (health) => healthRoutes(health, { database: () => services.store.ping(), ...readinessChecks }));
 
   await app.register(controlPlugin, { prefix: CONTROL_PREFIX, emulator, config });
 

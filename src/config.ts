@@ -6,6 +6,10 @@ export interface Config {
   /** Folder of the embedded database; ignored with memory. */
   data_dir: string;
   memory: boolean;
+  /** postgres://…: keep everything in PostgreSQL instead of the embedded database (several nodes). */
+  database_url?: string;
+  /** redis://…: keep the rate-limit counters in Redis, shared by every node. */
+  redis_url?: string;
   /** Seed file applied at start (the demo tenant when absent). */
   seed_file?: string;
   rate_limits: boolean;

@@ -1,5 +1,7 @@
 import { resolve, join } from 'node:path';
 import { buildApp } from '../app.js';
+import { PlatformRateLimiter } from '../http/rate-limiter.js';
+import { createRedisLimiters } from '../http/redis-limiters.js';
 import { Emulator } from '../emulator/emulator.js';
 import { instrumentStore } from '../emulator/instrument-store.js';
 import { Metrics } from '../emulator/metrics.js';
@@ -12,17 +14,39 @@ import { createStore } from '../store/create-store.js';
 import { banner } from './banner.js';
 import { parseCommand, USAGE } from './parse-args.js';
 
+/** A connection URL without its password, for the banner. */
+function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(unparsable url)';
+  }
+}
+
 async function serve(config: ReturnType<typeof parseCommand>['config']) {
   const seed = config.seed_file ? loadSeedFile(config.seed_file) : DEMO_SEED;
   const metrics = new Metrics();
-  const store = instrumentStore(await createStore({ memory: config.memory, dataDir: config.data_dir }), metrics);
+  const store = instrumentStore(await createStore({ memory: config.memory, dataDir: config.data_dir, databaseUrl: config.database_url }), metrics);
   const services = createServices(store, config);
   const tenants = await applySeed(services, seed);
   const secrets = tenants.flatMap((tenant) => tenant.apps.map((app) => [app.app_id, app.app_secret] as const));
   const emulator = await Emulator.create({ services, config, metrics, secrets });
-  const app = await buildApp({ config, services, emulator, logger: { level: config.log_level } });
+  const redis = config.rate_limits && config.redis_url ? createRedisLimiters(config.redis_url) : undefined;
+  const app = await buildApp({
+    config,
+    services,
+    emulator,
+    logger: { level: config.log_level },
+    ...(redis ? { limiter: new PlatformRateLimiter(redis.factory), readinessChecks: { redis: redis.ping } } : {}),
+  });
   const address = await app.listen({ host: config.host, port: config.port });
-  const where = config.memory ? 'sqlite in memory' : `sqlite ${join(resolve(config.data_dir), 'sysstatus.sqlite')}`;
+  const where = config.database_url
+    ? `postgresql ${redactUrl(config.database_url)}${redis ? `, limits in redis ${redactUrl(config.redis_url!)}` : ''}`
+    : config.memory
+      ? 'sqlite in memory'
+      : `sqlite ${join(resolve(config.data_dir), 'sysstatus.sqlite')}`;
   process.stdout.write(`${banner(address.replace('[::1]', 'localhost'), where, tenants, config.mode)}\n`);
 
   let closing = false;
@@ -32,6 +56,7 @@ async function serve(config: ReturnType<typeof parseCommand>['config']) {
     app.log.info({ signal }, 'shutting down: finishing requests in flight');
     try {
       await app.close();
+      await redis?.close();
       await store.close();
       process.exit(0);
     } catch (error) {

@@ -9,6 +9,8 @@ export const USAGE = `Usage: sysstatus [serve] [options]
   --host HOST            address to bind (default 127.0.0.1, env HOST)
   --data DIR             folder of the embedded database (default ./data, env SYSSTATUS_DATA)
   --memory               keep everything in memory (lost at exit)
+  --database-url URL     postgres://user@host:port/db: use PostgreSQL instead (env DATABASE_URL)
+  --redis-url URL        redis://host:port: rate-limit windows shared by all nodes (env REDIS_URL)
   --seed FILE            seed file (YAML or JSON) applied at start instead of the demo tenant
   --rate-limits on|off   the platform's rate limits (default on)
   --log-level LEVEL      pino level: fatal, error, warn, info, debug, trace, silent (default info)
@@ -38,6 +40,8 @@ export function parseCommand(argv: string[], env: NodeJS.ProcessEnv = process.en
       host: { type: 'string' },
       data: { type: 'string' },
       memory: { type: 'boolean' },
+      'database-url': { type: 'string' },
+      'redis-url': { type: 'string' },
       seed: { type: 'string' },
       'rate-limits': { type: 'string' },
       'log-level': { type: 'string' },
@@ -53,6 +57,7 @@ export function parseCommand(argv: string[], env: NodeJS.ProcessEnv = process.en
   if (name !== 'serve' && name !== 'export' && name !== 'import') throw new Error(`unknown command "${name}"\n\n${USAGE}`);
   const rateLimits = values['rate-limits'] ?? env.SYSSTATUS_RATE_LIMITS ?? 'on';
   if (rateLimits !== 'on' && rateLimits !== 'off') throw new Error('--rate-limits takes on or off');
+  if (values.memory && (values['database-url'] ?? env.DATABASE_URL)) throw new Error('--memory and --database-url exclude each other');
   const port = values.port ?? env.PORT;
   const mode = values.mode ?? env.SYSSTATUS_MODE ?? 'emulator';
   if (mode !== 'emulator' && mode !== 'production') throw new Error('--mode takes emulator or production');
@@ -63,6 +68,8 @@ export function parseCommand(argv: string[], env: NodeJS.ProcessEnv = process.en
     ...((values.host ?? env.HOST) ? { host: values.host ?? env.HOST } : {}),
     ...((values.data ?? env.SYSSTATUS_DATA) ? { data_dir: values.data ?? env.SYSSTATUS_DATA } : {}),
     memory: values.memory ?? false,
+    ...((values['database-url'] ?? env.DATABASE_URL) ? { database_url: values['database-url'] ?? env.DATABASE_URL } : {}),
+    ...((values['redis-url'] ?? env.REDIS_URL) ? { redis_url: values['redis-url'] ?? env.REDIS_URL } : {}),
     ...((values.seed ?? env.SYSSTATUS_SEED) ? { seed_file: values.seed ?? env.SYSSTATUS_SEED } : {}),
     rate_limits: rateLimits === 'on',
     ...((values['log-level'] ?? env.LOG_LEVEL) ? { log_level: values['log-level'] ?? env.LOG_LEVEL } : {}),

@@ -21,7 +21,7 @@ async function control(url: string, config: Pick<Config, 'admin_token'>, init: R
 
 async function withStore<T>(config: Config, work: (services: ReturnType<typeof createServices>) => Promise<T>): Promise<T> {
   if (config.memory) throw new Error('export and import need --data DIR or --url URL, not --memory');
-  const store = await createStore({ dataDir: config.data_dir });
+  const store = await createStore({ dataDir: config.data_dir, databaseUrl: config.database_url });
   try {
     return await work(createServices(store, config));
   } finally {

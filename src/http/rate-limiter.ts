@@ -1,4 +1,4 @@
-import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { ApiSpec } from '../domain/apis.js';
 import { PlatformError } from '../domain/errors.js';
 
@@ -9,8 +9,13 @@ export interface Throttle {
   reset: number;
 }
 
-/** A limiter store: in memory on one node, in Redis across nodes. */
-export type LimiterFactory = (points: number, durationSeconds: number, keyPrefix: string) => RateLimiterAbstract;
+/** One window of one API: resolves when the call may pass, rejects with a RateLimiterRes when not. */
+export interface WindowLimiter {
+  consume(key: string): Promise<unknown>;
+}
+
+/** A limiter store: in memory on one node, in Redis across nodes (see redis-limiters.ts). */
+export type LimiterFactory = (points: number, durationSeconds: number, keyPrefix: string) => WindowLimiter;
 
 export const memoryLimiters: LimiterFactory = (points, duration, keyPrefix) =>
   new RateLimiterMemory({ points, duration, keyPrefix });
@@ -20,7 +25,7 @@ export const memoryLimiters: LimiterFactory = (points, duration, keyPrefix) =>
  * exceeding either refuses the call.
  */
 export class PlatformRateLimiter {
-  private readonly windows = new Map<string, { limiter: RateLimiterAbstract; points: number }[]>();
+  private readonly windows = new Map<string, { limiter: WindowLimiter; points: number }[]>();
 
   constructor(private readonly factory: LimiterFactory = memoryLimiters) {}
 

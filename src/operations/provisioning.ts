@@ -3,7 +3,7 @@ import { SCOPES } from '../domain/apis.js';
 import { secretDigest } from '../domain/identifiers.js';
 import { checkAgainstTenant, definitionForCreate } from '../domain/system-status.js';
 import type { SeedFile, SeedTenant } from '../seed/seed-schema.js';
-import type { StoreTransaction, UserRecord } from '../store/store.js';
+import { ConflictError, type StoreTransaction, type UserRecord } from '../store/store.js';
 import type { Services } from './context.js';
 
 const shortHash = (text: string, length: number) => createHash('sha256').update(text).digest('hex').slice(0, length);
@@ -102,9 +102,23 @@ async function provisionStatuses(services: Services, tx: StoreTransaction, tenan
   }
 }
 
+/**
+ * Nodes that start together over one database apply the same seed at once: the loser of a race on
+ * a unique key rolls back and runs again, and then finds what the winner created.
+ */
+async function provisionTenantRetrying(services: Services, spec: SeedTenant): Promise<ProvisionedTenant> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await provisionTenant(services, spec);
+    } catch (error) {
+      if (!(error instanceof ConflictError) || attempt >= 3) throw error;
+    }
+  }
+}
+
 export async function applySeed(services: Services, seed: SeedFile): Promise<ProvisionedTenant[]> {
   const provisioned = [];
-  for (const tenant of seed.tenants) provisioned.push(await provisionTenant(services, tenant));
+  for (const tenant of seed.tenants) provisioned.push(await provisionTenantRetrying(services, tenant));
   services.auth.clear();
   return provisioned;
 }

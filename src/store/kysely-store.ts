@@ -1,7 +1,7 @@
 // The store over Kysely, shared by both engines. What differs between SQLite and PostgreSQL
 // (drivers, error codes, row locks) comes in through EngineDialect; nothing here asks which
 // database it runs on.
-import type { Kysely, Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type { AppType, Color, I18nText, IconKey, UserIdType } from '../domain/enums.js';
 import { deriveOpenId, deriveUnionId } from '../domain/identifiers.js';
 import type { SyncSetting, SystemStatus, SystemStatusDefinition } from '../domain/system-status.js';
@@ -23,6 +23,8 @@ import { ConflictError } from './store.js';
 
 export interface EngineDialect {
   readonly name: Store['engine'];
+  /** True where a failed statement aborts the rest of its transaction (PostgreSQL). */
+  readonly errorAbortsTransaction: boolean;
   /** Maps a driver error to the rule it broke, or undefined when it is not a unique violation. */
   conflictRule(error: unknown): ConflictError['rule'] | undefined;
   /** Locks the users' rows in the order given, or does nothing where writers are already serial. */
@@ -137,11 +139,21 @@ export class KyselyRepository implements StoreTransaction {
     protected readonly dialect: EngineDialect,
   ) {}
 
-  private async guard<T>(work: Promise<T>): Promise<T> {
+  /**
+   * Runs a write that a unique key may refuse and turns the refusal into a ConflictError. Where a
+   * failed statement aborts the whole transaction, the write runs inside a savepoint, so that the
+   * caller can still read (e.g. to tell 2005004 from 2005005) before it gives up.
+   */
+  private async guard<T>(work: () => Promise<T>): Promise<T> {
+    const savepoint = this.dialect.errorAbortsTransaction && this.db.isTransaction;
+    if (savepoint) await sql`savepoint sysstatus_guard`.execute(this.db);
     try {
-      return await work;
+      const result = await work();
+      if (savepoint) await sql`release savepoint sysstatus_guard`.execute(this.db);
+      return result;
     } catch (error) {
       const rule = this.dialect.conflictRule(error);
+      if (savepoint && rule) await sql`rollback to savepoint sysstatus_guard`.execute(this.db);
       if (rule) throw new ConflictError(rule);
       throw error;
     }
@@ -161,7 +173,7 @@ export class KyselyRepository implements StoreTransaction {
   }
 
   async insertTenant(tenant: TenantRecord) {
-    await this.guard(
+    await this.guard(() =>
       this.db
         .insertInto('tenants')
         .values({ ...tenant, api_permission: int(tenant.api_permission) })
@@ -209,7 +221,7 @@ export class KyselyRepository implements StoreTransaction {
   }
 
   async insertApp(app: Omit<AppRecord, 'contact_scope_all'>, contactScope: ContactScope) {
-    await this.guard(
+    await this.guard(() =>
       this.db
         .insertInto('apps')
         .values({ ...app, scopes: JSON.stringify(app.scopes), contact_scope_all: int(contactScope === 'all') })
@@ -290,7 +302,7 @@ export class KyselyRepository implements StoreTransaction {
   async insertUsers(users: readonly UserRecord[]) {
     if (users.length === 0) return;
     const rows = users.map((user) => ({ ...user, resigned: int(user.resigned) }));
-    for (const part of chunks(rows)) await this.guard(this.db.insertInto('users').values(part).execute());
+    for (const part of chunks(rows)) await this.guard(() =>this.db.insertInto('users').values(part).execute());
     const tenants = [...new Set(users.map((user) => user.tenant_key))];
     for (const tenantKey of tenants) {
       const apps = await this.listApps(tenantKey);
@@ -366,7 +378,7 @@ export class KyselyRepository implements StoreTransaction {
   }
 
   async insertAccessToken(token: AccessTokenRecord) {
-    await this.guard(this.db.insertInto('access_tokens').values(token).execute());
+    await this.guard(() =>this.db.insertInto('access_tokens').values(token).execute());
   }
 
   async deleteExpiredAccessTokens(before: number) {
@@ -400,11 +412,11 @@ export class KyselyRepository implements StoreTransaction {
       name,
       system_status_id: systemStatusId,
     }));
-    await this.guard(this.db.insertInto('system_status_names').values(rows).execute());
+    await this.guard(() =>this.db.insertInto('system_status_names').values(rows).execute());
   }
 
   async insertSystemStatus(tenantKey: string, status: SystemStatus, now: number) {
-    await this.guard(
+    await this.guard(() =>
       this.db
         .insertInto('system_statuses')
         .values({
@@ -420,7 +432,7 @@ export class KyselyRepository implements StoreTransaction {
   }
 
   async updateSystemStatus(tenantKey: string, systemStatusId: string, definition: SystemStatusDefinition, now: number) {
-    await this.guard(
+    await this.guard(() =>
       this.db
         .updateTable('system_statuses')
         .set({ ...definitionColumns(definition), updated_at: now })

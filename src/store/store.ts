@@ -60,6 +60,19 @@ export class ConflictError extends Error {
   }
 }
 
+/**
+ * The database cannot be reached, is too slow, or kept refusing a transaction for transient
+ * reasons (connection lost, timeouts, repeated deadlocks). Nothing of the failed transaction was
+ * committed, unless the connection broke during COMMIT itself (then its outcome is unknown).
+ * Rendered as the platform's 503 / 99991504 (see render-error.ts).
+ */
+export class StoreUnavailableError extends Error {
+  readonly code = 'SYSSTATUS_UNAVAILABLE';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
 export interface StoreReader {
   getTenant(tenantKey: string): Promise<TenantRecord | undefined>;
   listTenants(): Promise<TenantRecord[]>;

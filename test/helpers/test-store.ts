@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { describe } from 'node:test';
 import { createStore } from '../../src/store/create-store.js';
 import type { Store } from '../../src/store/store.js';
@@ -12,8 +13,19 @@ export function describeEachEngine(title: string, suite: (engine: TestEngine) =>
   for (const engine of TEST_ENGINES) describe(`${title} [${engine}]`, () => suite(engine));
 }
 
-/** A fresh, empty store on the given engine. */
+/** A schema name of its own for each PostgreSQL test store, so runs and tests never share rows. */
+export const testSchemaName = () => `sysstatus_test_${randomBytes(6).toString('hex')}`;
+
+export function testDatabaseUrl(): string {
+  const url = process.env.TEST_DATABASE_URL;
+  if (!url) throw new Error('TEST_DATABASE_URL is not set');
+  return url;
+}
+
+/** A fresh, empty store on the given engine (on PostgreSQL: a new schema, dropped on close). */
 export async function createTestStore(engine: TestEngine = 'sqlite'): Promise<Store> {
-  if (engine === 'postgres') throw new Error('the PostgreSQL engine is not built yet');
+  if (engine === 'postgres') {
+    return createStore({ databaseUrl: testDatabaseUrl(), databaseSchema: testSchemaName(), dropSchemaOnClose: true });
+  }
   return createStore({ memory: true });
 }

@@ -9,6 +9,7 @@ import type { Store } from '../../store.js';
 
 const sqliteDialect: EngineDialect = {
   name: 'sqlite',
+  errorAbortsTransaction: false,
   conflictRule(error) {
     const { code, message } = (error ?? {}) as { code?: string; message?: string };
     if (code !== 'SQLITE_CONSTRAINT_UNIQUE' && code !== 'SQLITE_CONSTRAINT_PRIMARYKEY') return undefined;

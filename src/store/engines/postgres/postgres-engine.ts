@@ -1,0 +1,208 @@
+// The PostgreSQL engine: the shared Kysely store over node-postgres. The only file that imports
+// `pg`. What PostgreSQL does differently from SQLite lives here: error codes, row locks,
+// transaction retries, connection failures, int8 parsing.
+import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient, sql } from 'kysely';
+import pg from 'pg';
+import { KyselyStore, type EngineDialect } from '../../kysely-store.js';
+import { migrateToLatest } from '../../migrate.js';
+import type { Database } from '../../schema.js';
+import { type Store, StoreUnavailableError } from '../../store.js';
+
+export interface PostgresStoreOptions {
+  /** postgres://user@host:port/database; query parameters (options, statement_timeout, …) override the defaults below. */
+  url: string;
+  /** Keep the tables in this schema (created when missing) instead of the connection's current schema. */
+  schema?: string;
+  /** Drop that schema, with everything in it, on close (tests). */
+  dropSchemaOnClose?: boolean;
+  /** Connections per node (default 10). */
+  poolSize?: number;
+}
+
+/** Bounded waits, so that a slow or hung database becomes a 503 instead of a hung request. */
+const TIMEOUTS = {
+  /** Waiting for a pooled connection or for a new one to open. */
+  connectionTimeoutMillis: 5_000,
+  /** One statement on the server. */
+  statement_timeout: 10_000,
+  /** Waiting for a row lock (e.g. behind a stuck batch on the same users). */
+  lock_timeout: 5_000,
+  /** A transaction left open by a vanished client is ended by the server. */
+  idle_in_transaction_session_timeout: 30_000,
+  /** Client-side bound when the server does not answer at all. */
+  query_timeout: 15_000,
+};
+
+/** Serialization failure and deadlock: the transaction did nothing and may simply run again. */
+const RETRYABLE = new Set(['40001', '40P01']);
+const MAX_ATTEMPTS = 5;
+
+/**
+ * SQLSTATE classes that mean "the database is not there right now", not "the request is wrong":
+ * 08 connection exception, 53 insufficient resources (too many connections, disk full),
+ * 57 operator intervention (statement timeout 57014, shutdown 57P01-57P03); and 55P03, a lock
+ * wait that hit lock_timeout.
+ */
+const UNAVAILABLE_CLASSES = ['08', '53', '57'];
+const UNAVAILABLE_STATES = new Set(['55P03']);
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+const DRIVER_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|not queryable|Query read timeout|Connection ended/i;
+
+const INT8_OID = 20;
+
+/** int8 (bigint columns, counts) as JS numbers, for this engine's connections only. Times in ms fit easily. */
+const types: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+    if (oid === INT8_OID && format !== 'binary') return (value: string) => Number(value);
+    return pg.types.getTypeParser(oid, format);
+  }) as pg.CustomTypesConfig['getTypeParser'],
+};
+
+function errorCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+export function isUnavailable(error: unknown): boolean {
+  if (error instanceof StoreUnavailableError) return true;
+  const code = errorCode(error);
+  if (code && (NETWORK_CODES.has(code) || UNAVAILABLE_STATES.has(code))) return true;
+  if (code && /^[0-9A-Z]{5}$/.test(code) && UNAVAILABLE_CLASSES.includes(code.slice(0, 2))) return true;
+  return error instanceof Error && DRIVER_MESSAGES.test(error.message);
+}
+
+function asUnavailable(error: unknown): unknown {
+  if (error instanceof StoreUnavailableError || !isUnavailable(error)) return error;
+  return new StoreUnavailableError(`database unavailable: ${(error as Error).message}`, { cause: error });
+}
+
+/** node-postgres' pool, with connection-level failures turned into StoreUnavailableError. */
+class GuardedPool implements PostgresPool {
+  private readonly clients = new WeakMap<pg.PoolClient, PostgresPoolClient>();
+
+  constructor(private readonly pool: pg.Pool) {}
+
+  async connect(): Promise<PostgresPoolClient> {
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (error) {
+      throw asUnavailable(error);
+    }
+    // Kysely keys its connection state by client object, so each pg client keeps one wrapper.
+    let guarded = this.clients.get(client);
+    if (!guarded) {
+      // A connection that breaks while checked out (between two statements of a transaction)
+      // emits 'error' with nobody listening, which would end the process. Its next query fails
+      // instead, and the pool drops it on release.
+      client.on('error', () => {});
+      const query = async (text: string, parameters: readonly unknown[]) => {
+        try {
+          return await client.query(text, parameters as unknown[]);
+        } catch (error) {
+          throw asUnavailable(error);
+        }
+      };
+      guarded = { query, release: (destroy?: boolean) => client.release(destroy) } as unknown as PostgresPoolClient;
+      this.clients.set(client, guarded);
+    }
+    return guarded;
+  }
+
+  end(): Promise<void> {
+    return this.pool.end();
+  }
+}
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const postgresDialect: EngineDialect = {
+  name: 'postgres',
+  errorAbortsTransaction: true,
+  conflictRule(error) {
+    if (errorCode(error) !== '23505') return undefined;
+    const constraint = (error as { constraint?: string }).constraint;
+    if (constraint === 'system_status_names_pk') return 'name';
+    if (constraint === 'system_statuses_priority') return 'priority';
+    return 'primary_key';
+  },
+  async lockUsers(trx, tenantKey, userIds) {
+    if (userIds.length === 0) return;
+    // Rows are locked in the order the sort hands them to the lock step: one order for every batch.
+    await trx
+      .selectFrom('users')
+      .select('user_id')
+      .where('tenant_key', '=', tenantKey)
+      .where('user_id', '=', sql<string>`any(${sql.val([...userIds])})`)
+      .orderBy('user_id')
+      .forUpdate()
+      .execute();
+  },
+  async transaction(db, work) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await db.transaction().execute(work);
+      } catch (error) {
+        const code = errorCode(error);
+        if (!code || !RETRYABLE.has(code)) throw error;
+        if (attempt >= MAX_ATTEMPTS) {
+          throw new StoreUnavailableError(`transaction failed ${attempt} times (${code})`, { cause: error });
+        }
+        // A little jitter so that two losers of the same race do not meet again.
+        await pause(5 * attempt + Math.floor(Math.random() * 20));
+      }
+    }
+  },
+};
+
+/** The shared engine for several nodes: everything in one PostgreSQL database. */
+export async function openPostgresStore(options: PostgresStoreOptions): Promise<Store> {
+  if (options.schema !== undefined && !/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(options.schema)) {
+    throw new Error(`invalid schema name: ${options.schema}`);
+  }
+  const pool = new pg.Pool({
+    ...TIMEOUTS,
+    max: options.poolSize ?? 10,
+    keepAlive: true,
+    types,
+    connectionString: options.url,
+    ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
+  });
+  // An idle connection that dies (server restart) is dropped by the pool; the next request opens a new one.
+  pool.on('error', () => {});
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new GuardedPool(pool) }) });
+  try {
+    if (options.schema) await createSchema(db, options.schema);
+    const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
+    const schema = rows[0]?.schema;
+    if (!schema) throw new Error('the connection has no current schema: set search_path or create the schema first');
+    await migrateToLatest(db, { schema });
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+  const dropSchema = options.schema && options.dropSchemaOnClose ? options.schema : undefined;
+  return new KyselyStore(db, postgresDialect, async () => {
+    if (dropSchema) await dropPostgresSchema(options.url, dropSchema);
+  });
+}
+
+async function createSchema(db: Kysely<Database>, schema: string) {
+  try {
+    await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
+  } catch (error) {
+    // Nodes starting together may both try; "if not exists" does not stop the loser's unique violation.
+    if (errorCode(error) !== '23505' && errorCode(error) !== '42P06') throw error;
+  }
+}
+
+/** Drops a schema and everything in it (tests clean up after themselves). */
+export async function dropPostgresSchema(url: string, schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`drop schema if exists ${pg.escapeIdentifier(schema)} cascade`);
+  } finally {
+    await client.end();
+  }
+}

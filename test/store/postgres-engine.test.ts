@@ -1,0 +1,189 @@
+// What only the PostgreSQL engine has to prove: several nodes starting on one database, and a
+// database that goes away and comes back. Skipped (with the reason) when TEST_DATABASE_URL is unset.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { buildApp } from '../../src/app.js';
+import { ControlledClock } from '../../src/clock.js';
+import { makeConfig } from '../../src/config.js';
+import type { App } from '../../src/http/types.js';
+import { applySeed } from '../../src/operations/provisioning.js';
+import { createServices } from '../../src/services.js';
+import { createStore } from '../../src/store/create-store.js';
+import { dropPostgresSchema } from '../../src/store/engines/postgres/postgres-engine.js';
+import { type Store, StoreUnavailableError } from '../../src/store/store.js';
+import { STATUSES_URL, T0, openIdOf } from '../helpers/test-app.js';
+import { ACME, ACME_APP, TEST_SEED } from '../helpers/test-seed.js';
+import { startTcpProxy, type TcpProxy, viaProxy } from '../helpers/tcp-proxy.js';
+import { testSchemaName } from '../helpers/test-store.js';
+
+const url = process.env.TEST_DATABASE_URL;
+const skip = url ? false : 'TEST_DATABASE_URL is not set: no PostgreSQL in this run';
+
+describe('postgres engine: nodes starting together', { skip }, () => {
+  const schema = testSchemaName();
+  const stores: Store[] = [];
+  after(async () => {
+    for (const store of stores) await store.close();
+    await dropPostgresSchema(url!, schema);
+  });
+
+  test('three nodes migrate and seed one fresh schema at once', async () => {
+    const opened = await Promise.all([1, 2, 3].map(() => createStore({ databaseUrl: url!, databaseSchema: schema })));
+    stores.push(...opened);
+    const clock = new ControlledClock();
+    clock.freeze(T0);
+    const config = makeConfig({ rate_limits: false });
+    await Promise.all(stores.map((store) => applySeed(createServices(store, config, clock), TEST_SEED)));
+    for (const store of stores) {
+      const titles = (await store.listSystemStatuses(ACME)).map((status) => status.title).sort();
+      assert.deepEqual(titles, ['会议中', '出差', '请假']);
+      assert.equal((await store.listUsers(ACME)).length, 6);
+    }
+    // A node started later finds the schema up to date.
+    stores.push(await createStore({ databaseUrl: url!, databaseSchema: schema }));
+    assert.equal((await stores[3].listTenants()).length, TEST_SEED.tenants.length);
+  });
+});
+
+describe('postgres engine: deadlocks', { skip }, () => {
+  let store: Store;
+  before(async () => {
+    store = await createStore({ databaseUrl: url!, databaseSchema: testSchemaName(), dropSchemaOnClose: true });
+    const clock = new ControlledClock();
+    clock.freeze(T0);
+    await applySeed(createServices(store, makeConfig({ rate_limits: false }), clock), TEST_SEED);
+  });
+  after(() => store.close());
+
+  test('a transaction chosen as a deadlock victim runs again and both commit', async () => {
+    const statusId = (await store.listSystemStatuses(ACME))[0].system_status_id;
+    const row = (user_id: string, end_time: number) => ({
+      user_id, system_status_id: statusId, end_time, opened_at: T0, title: 't', icon_key: 'GeneralBusinessTrip', color: 'BLUE', priority: 0, open_by_default: true, sync_on: true,
+    } as const);
+    // Each transaction takes one row, waits until the other has its row, then asks for the other's:
+    // on the first attempt that is a deadlock, which PostgreSQL breaks by failing one of them.
+    let arrived = 0;
+    let bothHoldOne!: () => void;
+    const barrier = new Promise<void>((resolve) => (bothHoldOne = resolve));
+    const attempts = { a: 0, b: 0 };
+    const crossing = (name: 'a' | 'b', first: string, second: string, end: number) =>
+      store.transaction(async (tx) => {
+        attempts[name]++;
+        await tx.writeOpens(ACME, [row(first, end)]);
+        if (attempts[name] === 1) {
+          if (++arrived === 2) bothHoldOne();
+          await barrier;
+        }
+        await tx.writeOpens(ACME, [row(second, end)]);
+      });
+    await Promise.all([crossing('a', 'u001', 'u002', 2_000_000_001), crossing('b', 'u002', 'u001', 2_000_000_002)]);
+    assert.equal(attempts.a + attempts.b, 3, `attempts ${JSON.stringify(attempts)}`);
+    const opens = await store.userOpens(ACME, ['u001', 'u002']);
+    // Whichever committed last wrote both rows: the two rows agree.
+    assert.equal(opens.get('u001')?.[0].end_time, opens.get('u002')?.[0].end_time);
+  });
+});
+
+describe('postgres engine: the database goes away and comes back', { skip }, () => {
+  let proxy: TcpProxy;
+  let store: Store;
+  let app: App;
+  let token: string;
+  let statusId: string;
+  const u = (id: string) => openIdOf(ACME_APP.app_id, ACME, id);
+
+  before(async () => {
+    const target = new URL(url!);
+    proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
+    // A short lock_timeout (URL parameters override the engine's defaults) to play a slow database.
+    const proxied = new URL(viaProxy(url!, proxy));
+    proxied.searchParams.set('lock_timeout', '300');
+    store = await createStore({ databaseUrl: proxied.toString(), databaseSchema: testSchemaName(), dropSchemaOnClose: true });
+    const clock = new ControlledClock();
+    clock.freeze(T0);
+    const config = makeConfig({ rate_limits: false });
+    const services = createServices(store, config, clock);
+    await applySeed(services, TEST_SEED);
+    app = await buildApp({ config, services });
+    const issued = await app.inject({ method: 'POST', url: '/open-apis/auth/v3/tenant_access_token/internal', payload: ACME_APP });
+    token = issued.json().tenant_access_token;
+    statusId = (await store.listSystemStatuses(ACME)).find((status) => status.title === '出差')!.system_status_id;
+  });
+  after(async () => {
+    proxy.restore();
+    await app.close();
+    await store.close();
+    await proxy.close();
+  });
+
+  const batchOpen = (users: string[]) =>
+    app.inject({
+      method: 'POST',
+      url: `${STATUSES_URL}/${statusId}/batch_open`,
+      headers: { authorization: `Bearer ${token}` },
+      payload: { user_list: users.map((user_id) => ({ user_id: u(user_id), end_time: T0 / 1000 + 3600 })) },
+    });
+
+  test('answers 503 / 99991504 in the platform envelope while it is down, and recovers by itself', async () => {
+    proxy.cut();
+    const down = await batchOpen(['u001']);
+    assert.equal(down.statusCode, 503);
+    const body = down.json();
+    assert.equal(body.code, 99991504);
+    assert.equal(body.msg, 'service unavailable, please retry later');
+    assert.equal(body.error.log_id, down.headers['x-tt-logid']);
+
+    const tokenDown = await app.inject({ method: 'POST', url: '/open-apis/auth/v3/tenant_access_token/internal', payload: ACME_APP });
+    assert.equal(tokenDown.statusCode, 503);
+    assert.deepEqual(tokenDown.json(), { code: 99991504, msg: 'service unavailable, please retry later' });
+
+    const ready = await app.inject({ method: 'GET', url: '/readyz' });
+    assert.equal(ready.statusCode, 503);
+    assert.equal(ready.json().status, 'unavailable');
+    assert.match(ready.json().checks.database, /^unavailable/);
+    assert.equal((await app.inject({ method: 'GET', url: '/healthz' })).statusCode, 200);
+
+    proxy.restore();
+    const back = await batchOpen(['u001']);
+    assert.equal(back.statusCode, 200, back.body);
+    assert.equal(back.json().code, 0);
+    assert.equal((await app.inject({ method: 'GET', url: '/readyz' })).statusCode, 200);
+  });
+
+  test('answers 503 when a row lock cannot be had in time, and goes on once it is free', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let locked!: () => void;
+    const isLocked = new Promise<void>((resolve) => (locked = resolve));
+    const holder = store.transaction(async (tx) => {
+      await tx.lockUsers(ACME, ['u002']);
+      locked();
+      await held;
+    });
+    await isLocked;
+    const blocked = await batchOpen(['u002']);
+    assert.equal(blocked.statusCode, 503);
+    assert.equal(blocked.json().code, 99991504);
+    release();
+    await holder;
+    assert.equal((await batchOpen(['u002'])).json().code, 0);
+  });
+
+  test('a transaction cut in the middle leaves nothing behind', async () => {
+    await store.transaction((tx) => tx.deleteOpens(ACME, statusId, ['u001', 'u002']));
+    const opens = (await store.userOpens(ACME, ['u003'])).get('u003') ?? [];
+    assert.equal(opens.length, 0);
+    const template = { system_status_id: statusId, end_time: T0 / 1000 + 60, opened_at: T0, title: '出差', icon_key: 'GeneralBusinessTrip', color: 'BLUE', priority: 1, open_by_default: true, sync_on: true } as const;
+    const failure = await store
+      .transaction(async (tx) => {
+        await tx.writeOpens(ACME, [{ ...template, user_id: 'u001' }]);
+        proxy.cut();
+        await tx.writeOpens(ACME, [{ ...template, user_id: 'u002' }]);
+      })
+      .catch((error) => error);
+    assert.ok(failure instanceof StoreUnavailableError, String(failure));
+    proxy.restore();
+    const after = await store.userOpens(ACME, ['u001', 'u002']);
+    assert.equal(after.size, 0);
+  });
+});
