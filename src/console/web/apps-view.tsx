@@ -87,7 +87,7 @@ console.log(data?.items);
 const opened = await client.personal_settings.v1.systemStatus.batchOpen({
   path: { system_status_id: '${statusId}' },
   params: { user_id_type: 'user_id' },
-  data: { user_list: [{ user_id: 'u001', end_time: String(Math.floor(Date.now() / 1000) + 3600) }] },
+  data: { user_list: [{ user_id: 'u001', end_time: Math.floor(Date.now() / 1000) + 3600 }] },
 });
 console.log(opened.data?.result_list);
 `;

@@ -84,7 +84,8 @@ export function BatchBar(props: { selected: Map<string, string>; onClear(): void
   };
 
   return (
-    <div class="batch-bar" role="group" aria-label={t('batch.results')}>
+    <>
+    <div class="batch-bar" role="group" aria-label={t('batch.open')}>
       <div class="batch-controls">
         <span class="selected-count" aria-live="polite">
           {t('users.selected', { n: ids.length })}
@@ -131,8 +132,9 @@ export function BatchBar(props: { selected: Map<string, string>; onClear(): void
         </button>
       </div>
       {failure && <PlatformErrorView failure={failure} />}
-      {outcome && <Results outcome={outcome} names={props.selected} onClose={() => setOutcome(null)} />}
     </div>
+    {outcome && <Results outcome={outcome} names={props.selected} onClose={() => setOutcome(null)} />}
+    </>
   );
 }
 
