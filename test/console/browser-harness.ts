@@ -33,6 +33,8 @@ export interface ConsoleWorld {
   /** A new page in its own context (language, viewport). */
   page(options?: { locale?: string; viewport?: { width: number; height: number } }): Promise<Page>;
   screenshot(page: Page, name: string): Promise<string>;
+  /** Requests the pages tried to make anywhere but this server (blocked, and to be asserted empty). */
+  foreignRequests: string[];
   close(): Promise<void>;
 }
 
@@ -58,6 +60,7 @@ export async function startConsoleWorld(): Promise<ConsoleWorld> {
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
   const contexts: BrowserContext[] = [];
+  const foreignRequests: string[] = [];
   mkdirSync(SCREENSHOTS, { recursive: true });
 
   return {
@@ -66,14 +69,18 @@ export async function startConsoleWorld(): Promise<ConsoleWorld> {
     services,
     clock,
     browser,
+    foreignRequests,
     async page({ locale = 'zh-CN', viewport = { width: 1366, height: 900 } } = {}) {
       const context = await browser.newContext({ locale, viewport, timezoneId: 'Asia/Shanghai' });
       contexts.push(context);
       const page = await context.newPage();
       // Every request the page makes must stay on this server.
-      await context.route('**/*', (route) =>
-        route.request().url().startsWith(url) || route.request().url().startsWith('data:') ? route.continue() : route.abort(),
-      );
+      await context.route('**/*', (route) => {
+        const target = route.request().url();
+        if (target.startsWith(`${url}/`) || target.startsWith('data:')) return route.continue();
+        foreignRequests.push(target);
+        return route.abort();
+      });
       return page;
     },
     async screenshot(page, name) {

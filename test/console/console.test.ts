@@ -212,5 +212,12 @@ describe('web console', () => {
     await world.screenshot(phone, '11-phone-apps');
     assert.equal(await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth), 0);
   });
+
+  it('pins the page to this server: same-origin CSP, and no foreign request was made', async () => {
+    const response = await fetch(`${world.url}${CONSOLE}`);
+    const csp = response.headers.get('content-security-policy') ?? '';
+    for (const directive of ["default-src 'self'", "connect-src 'self'", "script-src 'self'", "style-src 'self'"]) assert.ok(csp.includes(directive), directive);
+    assert.deepEqual(world.foreignRequests, []);
+  });
 });
 

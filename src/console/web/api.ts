@@ -108,10 +108,22 @@ export class ControlError extends Error {
   }
 }
 
+const ADMIN_TOKEN_KEY = 'sysstatus.admin_token';
+
+/** The admin token a production server asks for; kept for this tab only. */
+export const adminToken = {
+  get: () => sessionStorage.getItem(ADMIN_TOKEN_KEY) ?? undefined,
+  set: (token: string) => sessionStorage.setItem(ADMIN_TOKEN_KEY, token),
+};
+
 async function controlCall<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const token = adminToken.get();
   const response = await fetch(`/_sysstatus${path}`, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: {
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await response.text();

@@ -24,6 +24,8 @@ function ClockCard() {
   const { t, lang, clock, reloadClock, bump, toast } = useConsole();
   const now = useNow();
   const [at, setAt] = useState(() => localInput(now));
+  // After each change of the clock, offer its new time as the one to set.
+  useEffect(() => setAt(localInput(now)), [clock?.now, clock?.frozen]);
 
   const act = async (body: Parameters<typeof control.setClock>[0]) => {
     try {

@@ -155,6 +155,10 @@ const EN = {
   'events.expired': 'expired',
   'events.shown': 'shown',
   'events.hidden': 'hidden',
+  'admin.heading': 'Admin token needed',
+  'admin.explain': 'This server answers its control API only with the admin token it was started with (--admin-token). It is kept in this tab only.',
+  'admin.token': 'Admin token',
+  'admin.submit': 'Continue',
   'result.success_show': 'Shown',
   'result.success_user_close_syn': 'Accepted, user turned auto-open off',
   'result.success_user_in_higher_priority_system_status': 'Accepted, higher priority shown',
@@ -319,6 +323,10 @@ const ZH: Record<TextKey, string> = {
   'events.expired': '到期',
   'events.shown': '显示',
   'events.hidden': '隐藏',
+  'admin.heading': '需要管理令牌',
+  'admin.explain': '此服务器的控制 API 只接受启动时设置的管理令牌（--admin-token）。令牌只保存在本标签页中。',
+  'admin.token': '管理令牌',
+  'admin.submit': '继续',
   'result.success_show': '已显示',
   'result.success_user_close_syn': '已接受，用户关闭了自动开启',
   'result.success_user_in_higher_priority_system_status': '已接受，正显示更高优先级状态',
@@ -356,7 +364,8 @@ export function initialLang(): Lang {
 
 /** Date and time as a person reads it, in the page's language and the browser's time zone. */
 export function formatTime(ms: number, lang: Lang): string {
-  return new Date(ms).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB', {
+  // English as ISO-like 2026-03-02 19:00:00: day/month order is never in doubt.
+  return new Date(ms).toLocaleString(lang === 'zh' ? 'zh-CN' : 'sv-SE', {
     year: 'numeric',
     month: '2-digit',
     day: '2-digit',

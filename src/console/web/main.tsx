@@ -3,10 +3,11 @@
 import './styles.css';
 import { render } from 'preact';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { control, PlatformClient, type AppInfo, type ClockState, type SystemStatus, type Tenant } from './api.js';
+import { adminToken, control, ControlError, PlatformClient, type AppInfo, type ClockState, type SystemStatus, type Tenant } from './api.js';
 import { AppsView } from './apps-view.js';
 import { Ctx, EVENT_TYPES, useConsole, type ConsoleContext, type LiveEvent, type ToastKind } from './context.js';
 import { EmulatorView } from './emulator-view.js';
+import { followEvents } from './event-stream.js';
 import { formatTime, initialLang, translator, type Lang, type TextKey } from './i18n.js';
 import { JournalView } from './journal-view.js';
 import { StatusesView } from './statuses-view.js';
@@ -36,6 +37,7 @@ function Console() {
   const [toasts, setToasts] = useState<{ id: number; message: string; kind: ToastKind }[]>([]);
   const [tab, setTab] = useState<Tab>(tabFromHash);
   const [fatal, setFatal] = useState<string | null>(null);
+  const [needsAdmin, setNeedsAdmin] = useState(false);
 
   useEffect(() => {
     document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
@@ -64,7 +66,10 @@ function Console() {
         const wanted = new URLSearchParams(location.search).get('tenant');
         setTenantKey(list.find((tenant) => tenant.tenant_key === wanted)?.tenant_key ?? list[0]?.tenant_key ?? '');
       })
-      .catch((error: Error) => setFatal(error.message));
+      .catch((error: Error) => {
+        if (error instanceof ControlError && error.status === 401) setNeedsAdmin(true);
+        else setFatal(error.message);
+      });
   }, []);
 
   const reloadStatuses = useCallback(async () => {
@@ -127,30 +132,30 @@ function Console() {
   }, []);
   useEffect(() => {
     if (!tenantKey) return;
-    const source = new EventSource(control.eventsUrl(tenantKey));
     let seq = 0;
-    source.onopen = () => setLive(true);
-    source.onerror = () => setLive(false);
-    const onEvent = (message: MessageEvent<string>) => {
-      let data: { system_status_id?: string; user_id?: string; user_ids?: string[]; at?: number } = {};
-      try {
-        data = JSON.parse(message.data);
-      } catch {
-        return;
-      }
-      const event: LiveEvent = {
-        seq: ++seq,
-        type: message.type as LiveEvent['type'],
-        system_status_id: data.system_status_id,
-        user_ids: data.user_ids ?? (data.user_id ? [data.user_id] : []),
-        at: typeof data.at === 'number' ? (data.at < 1e11 ? data.at * 1000 : data.at) : Date.now(),
-      };
-      setEvents((list) => [event, ...list].slice(0, 200));
-      bump();
-    };
-    for (const type of EVENT_TYPES) source.addEventListener(type, onEvent as EventListener);
+    const stop = followEvents(control.eventsUrl(tenantKey), {
+      onState: setLive,
+      onMessage(message) {
+        if (!(EVENT_TYPES as readonly string[]).includes(message.type)) return;
+        let data: { system_status_id?: string; user_id?: string; user_ids?: string[]; at?: number } = {};
+        try {
+          data = JSON.parse(message.data);
+        } catch {
+          return;
+        }
+        const event: LiveEvent = {
+          seq: ++seq,
+          type: message.type as LiveEvent['type'],
+          system_status_id: data.system_status_id,
+          user_ids: data.user_ids ?? (data.user_id ? [data.user_id] : []),
+          at: typeof data.at === 'number' ? (data.at < 1e11 ? data.at * 1000 : data.at) : Date.now(),
+        };
+        setEvents((list) => [event, ...list].slice(0, 200));
+        bump();
+      },
+    });
     return () => {
-      source.close();
+      stop();
       setLive(false);
     };
   }, [tenantKey, bump]);
@@ -190,6 +195,7 @@ function Console() {
     selectTab(TABS[(index + move + TABS.length) % TABS.length], true);
   };
 
+  if (needsAdmin) return <AdminTokenForm t={t} />;
   if (fatal) return <p class="error">{fatal}</p>;
   const tenant = tenants?.find((candidate) => candidate.tenant_key === tenantKey);
   return (
@@ -273,6 +279,30 @@ function Console() {
         ))}
       </div>
     </Ctx.Provider>
+  );
+}
+
+function AdminTokenForm({ t }: { t: ConsoleContext['t'] }) {
+  const [token, setToken] = useState('');
+  return (
+    <form
+      class="card admin-form"
+      onSubmit={(event) => {
+        event.preventDefault();
+        adminToken.set(token.trim());
+        location.reload();
+      }}
+    >
+      <h1>{t('admin.heading')}</h1>
+      <p class="muted">{t('admin.explain')}</p>
+      <label class="field">
+        <span>{t('admin.token')}</span>
+        <input type="password" autoComplete="off" required value={token} onInput={(e) => setToken(e.currentTarget.value)} />
+      </label>
+      <button type="submit" class="btn btn-primary">
+        {t('admin.submit')}
+      </button>
+    </form>
   );
 }
 
