@@ -22,6 +22,24 @@ async function statusIdByTitle(world: ConsoleWorld, title: string): Promise<stri
   return found.system_status_id;
 }
 
+/**
+ * The official SDK pointed at this server, with a token cache of its own: the SDK's shared
+ * default cache judges expiry by wall time, while these tests move the server's clock.
+ */
+function sdkClient(world: ConsoleWorld): lark.Client {
+  const cache = new Map<string | symbol, unknown>();
+  return new lark.Client({
+    appId: DEMO_APP_ID,
+    appSecret: DEMO_APP_SECRET,
+    domain: world.url,
+    loggerLevel: lark.LoggerLevel.error,
+    cache: {
+      set: async (key, value) => (cache.set(key as string | symbol, value), true),
+      get: async (key) => cache.get(key as string | symbol),
+    },
+  });
+}
+
 describe('web console', () => {
   let world: ConsoleWorld;
   let page: Page;
@@ -36,7 +54,7 @@ describe('web console', () => {
 
   it('opens on the demo tenant and draws its statuses as Feishu chips', async () => {
     await page.goto(`${world.url}${CONSOLE}`);
-    await page.locator('select[name=tenant]').getByText(DEMO_TENANT_KEY, { exact: false }).waitFor({ state: 'attached' });
+    await page.locator(`select[name=acting-app] option[value=${DEMO_APP_ID}]`).waitFor({ state: 'attached' });
     assert.equal(await page.locator('select[name=tenant]').inputValue(), DEMO_TENANT_KEY);
     assert.equal(await page.locator('select[name=acting-app]').inputValue(), DEMO_APP_ID);
 
@@ -105,7 +123,7 @@ describe('web console', () => {
     assert.equal(await row.locator('.col-shown .chip').count(), 0);
 
     const tripId = await statusIdByTitle(world, '出差');
-    const client = new lark.Client({ appId: DEMO_APP_ID, appSecret: DEMO_APP_SECRET, domain: world.url, loggerLevel: lark.LoggerLevel.error });
+    const client = sdkClient(world);
     const endTime = Math.floor(START / 1000) + 2 * 3600;
     const answer = await client.personal_settings.v1.systemStatus.batchOpen({
       path: { system_status_id: tripId },
@@ -141,6 +159,9 @@ describe('web console', () => {
     await row.locator(`.chip[data-status-id="${tripId}"]`).waitFor({ state: 'detached' });
     assert.equal(await row.locator('.col-shown .chip').count(), 0);
     assert.equal(await row.locator('.col-open li').count(), 0);
+    // The emulator tells the page that the status expired and is no longer shown.
+    await page.locator('.event-feed [data-event=expired]').first().waitFor();
+    await page.locator('.event-feed [data-event=hidden]').first().waitFor();
     await world.screenshot(page, '07-expired');
   });
 
@@ -172,6 +193,61 @@ describe('web console', () => {
     await row('u002').locator('.col-shown .chip').waitFor({ state: 'detached' });
   });
 
+  it('lists the calls in the journal, filtered, with the full request and response of one', async () => {
+    await page.getByRole('tab', { name: '请求日志' }).click();
+    await page.locator('select[name=journal-api]').selectOption('batch_open');
+    const rows = page.locator('.journal-table tbody tr[data-api]');
+    await rows.first().waitFor();
+    await page.locator('.journal-table tbody tr:not([data-api=batch_open])').first().waitFor({ state: 'detached' });
+    assert.ok((await rows.count()) >= 3, 'the SDK call and the page calls');
+    // The oldest batch_open is the SDK's, for u001.
+    await rows.last().locator('button').click();
+    const detail = page.locator('.journal-detail');
+    await detail.locator('pre').first().waitFor();
+    const [request, response] = await detail.locator('pre').allTextContents();
+    assert.match(request, /"user_id": "u001"/);
+    assert.match(request, /oapi-node-sdk/);
+    assert.match(response, /"result": "success_show"/);
+    await world.screenshot(page, '09-journal');
+  });
+
+  it('adds a fault rule that the next platform call meets, and shows it fired', async () => {
+    await page.getByRole('tab', { name: '时钟与故障' }).click();
+    await page.getByRole('button', { name: '添加规则' }).click();
+    const rule = page.locator('.fault-list .fault').first();
+    await rule.waitFor();
+    assert.match(await rule.innerText(), /batch_open.*429.*99991400/s);
+
+    const client = sdkClient(world);
+    const tripId = await statusIdByTitle(world, '出差');
+    const answer = await client.personal_settings.v1.systemStatus
+      .batchClose({ path: { system_status_id: tripId }, params: { user_id_type: 'user_id' }, data: { user_list: ['u001'] } })
+      .then(() => 'batch_close answered');
+    assert.equal(answer, 'batch_close answered', 'a rule for batch_open leaves batch_close alone');
+    const failed = await client.personal_settings.v1.systemStatus
+      .batchOpen({
+        path: { system_status_id: tripId },
+        params: { user_id_type: 'user_id' },
+        data: { user_list: [{ user_id: 'u001', end_time: Math.floor(world.clock.now() / 1000) + 60 }] },
+      })
+      .then(
+        (body) => body.code,
+        (error: { response?: { data?: { code?: number } } }) => error.response?.data?.code,
+      );
+    assert.equal(failed, 99991400);
+
+    await page.getByRole('tab', { name: '请求日志' }).click();
+    await page.getByRole('tab', { name: '时钟与故障' }).click();
+    await page.locator('.fault-list .fault[data-remaining="0"]').or(page.locator('.fault-list:not(:has(.fault))')).or(page.getByText('没有故障规则')).first().waitFor();
+    await world.screenshot(page, '10-fault-fired');
+    await page.getByRole('tab', { name: '请求日志' }).click();
+    await page.locator('input[name=journal-code]').fill('99991400');
+    await page.locator('select[name=journal-api]').selectOption('');
+    await page.locator('.journal-table tbody tr[data-api=batch_open]').first().waitFor();
+    assert.equal(await page.locator('.journal-table tbody tr[data-api]').count(), 1);
+    await page.locator('input[name=journal-code]').fill('');
+  });
+
   it('switches between Chinese and English, interface text and i18n titles', async () => {
     await page.getByRole('tab', { name: '系统状态' }).click();
     await page.locator('.status-card').first().waitFor();
@@ -183,7 +259,7 @@ describe('web console', () => {
     const titles = await page.locator('.status-card .chip .chip-title').allTextContents();
     assert.deepEqual(titles.slice(0, 4), ['On leave', 'On business trip', 'In a meeting', 'Working from home']);
     assert.ok(titles.includes('Coffee break'));
-    await world.screenshot(page, '09-english');
+    await world.screenshot(page, '11-english');
 
     // The choice is remembered, and switching back restores Chinese.
     await page.reload();
@@ -196,7 +272,7 @@ describe('web console', () => {
     const phone = await world.page({ locale: 'en-US', viewport: { width: 390, height: 844 } });
     await phone.goto(`${world.url}${CONSOLE}#users`);
     await phone.locator('tr[data-user-id=u001]').waitFor();
-    await world.screenshot(phone, '10-phone-users');
+    await world.screenshot(phone, '12-phone-users');
     const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     assert.equal(overflow, 0, 'no sideways scrolling on a phone');
 
@@ -209,7 +285,7 @@ describe('web console', () => {
     await phone.getByRole('tab', { name: 'Apps & code', selected: true }).waitFor();
     const snippet = phone.locator(`[data-app-id=${DEMO_APP_ID}] pre`).first();
     assert.match(await snippet.innerText(), new RegExp(`domain: '${world.url}'`));
-    await world.screenshot(phone, '11-phone-apps');
+    await world.screenshot(phone, '13-phone-apps');
     assert.equal(await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth), 0);
   });
 

@@ -142,6 +142,8 @@ const query = (params: Record<string, string | number | undefined>) => {
 const tk = (tenantKey: string) => `/tenants/${encodeURIComponent(tenantKey)}`;
 
 export const control = {
+  /** The control plane's own description: its mode (emulator / production), among other things. */
+  info: () => controlCall<{ mode?: 'emulator' | 'production'; clock?: ClockState }>('GET', ''),
   tenants: () => controlCall<{ tenants: Tenant[] }>('GET', '/tenants'),
   apps: (tenantKey: string) => controlCall<{ apps: AppInfo[] }>('GET', `${tk(tenantKey)}/apps`),
   users: (tenantKey: string, params: { q?: string; page_size?: number; page_token?: string }) =>

@@ -27,8 +27,10 @@ export interface ConsoleContext {
   client: PlatformClient | undefined;
   statuses: SystemStatus[];
   reloadStatuses(): Promise<void>;
-  /** null when the server has no emulator controls. */
+  /** null when the server has no clock to show. */
   clock: ClockState | null;
+  /** Emulator mode: the clock can be moved and faults injected. */
+  emulatorMode: boolean;
   reloadClock(): Promise<void>;
   /** The server's now (its emulated clock), in ms. */
   serverNow(): number;

@@ -10,18 +10,21 @@ const MINUTE = 60_000;
 const localInput = (ms: number) => new Date(ms - new Date(ms).getTimezoneOffset() * MINUTE).toISOString().slice(0, 19);
 
 export function EmulatorView() {
-  const { t, clock } = useConsole();
+  const { t, clock, emulatorMode } = useConsole();
   if (!clock) return <p class="empty">{t('clock.unavailable')}</p>;
   return (
-    <div class="emulator-layout">
-      <ClockCard />
-      <FaultsCard />
-    </div>
+    <>
+      {!emulatorMode && <p class="warning">{t('clock.production')}</p>}
+      <div class="emulator-layout">
+        <ClockCard />
+        {emulatorMode && <FaultsCard />}
+      </div>
+    </>
   );
 }
 
 function ClockCard() {
-  const { t, lang, clock, reloadClock, bump, toast } = useConsole();
+  const { t, lang, clock, emulatorMode, reloadClock, bump, toast } = useConsole();
   const now = useNow();
   const [at, setAt] = useState(() => localInput(now));
   // After each change of the clock, offer its new time as the one to set.
@@ -45,6 +48,8 @@ function ClockCard() {
         <span class={`badge ${clock.frozen ? 'badge-off' : 'badge-ok'}`}>{t(clock.frozen ? 'clock.frozen' : 'clock.running')}</span>
       </p>
       <p class="muted">{t('clock.offset', { offset: formatDuration(clock.offset_ms, lang) })}</p>
+      {emulatorMode && (
+      <>
       <div class="button-row">
         {clock.frozen ? (
           <button type="button" class="btn" onClick={() => void act({ action: 'unfreeze' })}>
@@ -83,6 +88,8 @@ function ClockCard() {
           {t('clock.reset')}
         </button>
       </form>
+      </>
+      )}
     </section>
   );
 }
@@ -144,7 +151,7 @@ function FaultsCard() {
       ) : (
         <ul class="fault-list">
           {rules.map((rule) => (
-            <li key={rule.id} class="fault">
+            <li key={rule.id} class="fault" data-fault-id={rule.id} data-remaining={rule.remaining ?? ''}>
               <code>{rule.api}</code> {rule.app_id ? <code class="id">{rule.app_id}</code> : <span class="muted">{t('faults.anyApp')}</span>}{' '}
               {rule.response && (
                 <span>
@@ -154,6 +161,7 @@ function FaultsCard() {
               {rule.delay_ms ? <span> +{rule.delay_ms} ms</span> : null}{' '}
               <span class="muted">
                 {rule.times === undefined || rule.times === null ? t('faults.always') : t('faults.remaining', { n: rule.remaining ?? rule.times })}
+                {rule.fired ? ` · ${t('faults.fired', { n: rule.fired })}` : ''}
               </span>
               <button type="button" class="btn btn-small" onClick={() => void remove(rule.id)} aria-label={`${t('common.delete')} ${rule.api}`}>
                 {t('common.delete')}

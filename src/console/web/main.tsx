@@ -38,6 +38,7 @@ function Console() {
   const [tab, setTab] = useState<Tab>(tabFromHash);
   const [fatal, setFatal] = useState<string | null>(null);
   const [needsAdmin, setNeedsAdmin] = useState(false);
+  const [emulatorMode, setEmulatorMode] = useState(false);
 
   useEffect(() => {
     document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
@@ -55,6 +56,13 @@ function Console() {
     const id = Date.now() + Math.random();
     setToasts((list) => [...list, { id, message, kind }]);
     setTimeout(() => setToasts((list) => list.filter((item) => item.id !== id)), kind === 'error' ? 8000 : 4000);
+  }, []);
+
+  useEffect(() => {
+    control
+      .info()
+      .then((info) => setEmulatorMode(info.mode !== 'production'))
+      .catch(() => setEmulatorMode(false));
   }, []);
 
   // Tenants: the one named in ?tenant=, else the first (the demo tenant after `npm start`).
@@ -172,6 +180,7 @@ function Console() {
     statuses,
     reloadStatuses,
     clock,
+    emulatorMode,
     reloadClock,
     serverNow,
     version,
