@@ -30,6 +30,8 @@ export interface ConsoleWorld {
   services: Services;
   clock: ControlledClock;
   browser: Browser;
+  /** Control routes the test stand-in had to add (empty once the emulator's are on this branch). */
+  standIns: string[];
   /** A new page in its own context (language, viewport). */
   page(options?: { locale?: string; viewport?: { width: number; height: number } }): Promise<Page>;
   screenshot(page: Page, name: string): Promise<string>;
@@ -51,7 +53,7 @@ export async function startConsoleWorld(): Promise<ConsoleWorld> {
   const services = createServices(store, config, clock);
   const tenants = await applySeed(services, DEMO_SEED);
   const app = await buildApp({ config, services });
-  addMissingControlRoutes(app, services, tenants);
+  const standIns = addMissingControlRoutes(app, services, tenants);
   const url = (await app.listen({ host: '127.0.0.1', port: 0 })).replace('[::1]', '127.0.0.1');
 
   const browser = await chromium.launch({
@@ -69,6 +71,7 @@ export async function startConsoleWorld(): Promise<ConsoleWorld> {
     services,
     clock,
     browser,
+    standIns,
     foreignRequests,
     async page({ locale = 'zh-CN', viewport = { width: 1366, height: 900 } } = {}) {
       const context = await browser.newContext({ locale, viewport, timezoneId: 'Asia/Shanghai' });

@@ -20,6 +20,7 @@ export function addMissingControlRoutes(app: App, services: Services, tenants: P
   const params = (request: FastifyRequest) => request.params as Record<string, string>;
   const query = (request: FastifyRequest) => request.query as Record<string, string | undefined>;
 
+  add('GET', '/_sysstatus', async () => ({ mode: 'emulator', clock: services.clock.state() }));
   add('GET', '/_sysstatus/tenants', async () => ({ tenants: await services.store.listTenants() }));
   add('GET', '/_sysstatus/tenants/:tenant_key/apps', async (request) => {
     const apps = await services.store.listApps(params(request).tenant_key);
