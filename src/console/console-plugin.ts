@@ -23,14 +23,14 @@ const noStore = (reply: FastifyReply) => reply.header('cache-control', 'no-store
 export async function consolePlugin(app: App, options: { prefix?: string }) {
   const base = options.prefix ?? '/_sysstatus/console';
 
-  app.get('/', async (_request, reply) => {
+  app.get('/', { schema: { hide: true } }, async (_request, reply) => {
     noStore(reply).header('content-security-policy', CSP).type('text/html; charset=utf-8');
     return consolePage(`${base}/assets`);
   });
 
   app.get(
     '/assets/:file',
-    { schema: { params: Type.Object({ file: Type.String({ pattern: '^[A-Za-z0-9_.-]+$' }) }) } },
+    { schema: { hide: true, params: Type.Object({ file: Type.String({ pattern: '^[A-Za-z0-9_.-]+$' }) }) } },
     async (request, reply) => {
       const { file } = request.params;
       const type = TYPES[file.slice(file.lastIndexOf('.') + 1)];

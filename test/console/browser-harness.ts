@@ -13,7 +13,6 @@ import { applySeed } from '../../src/operations/provisioning.js';
 import { DEMO_SEED } from '../../src/seed/demo-seed.js';
 import { createServices } from '../../src/services.js';
 import { createTestStore } from '../helpers/test-store.js';
-import { addMissingControlRoutes } from './control-stand-in.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const SCREENSHOTS = new URL('../../test-output/console/', import.meta.url);
@@ -30,8 +29,6 @@ export interface ConsoleWorld {
   services: Services;
   clock: ControlledClock;
   browser: Browser;
-  /** Control routes the test stand-in had to add (empty once the emulator's are on this branch). */
-  standIns: string[];
   /** A new page in its own context (language, viewport). */
   page(options?: { locale?: string; viewport?: { width: number; height: number } }): Promise<Page>;
   screenshot(page: Page, name: string): Promise<string>;
@@ -51,9 +48,8 @@ export async function startConsoleWorld(): Promise<ConsoleWorld> {
   clock.freeze(START);
   const config = makeConfig({ rate_limits: false });
   const services = createServices(store, config, clock);
-  const tenants = await applySeed(services, DEMO_SEED);
+  await applySeed(services, DEMO_SEED);
   const app = await buildApp({ config, services });
-  const standIns = addMissingControlRoutes(app, services, tenants);
   const url = (await app.listen({ host: '127.0.0.1', port: 0 })).replace('[::1]', '127.0.0.1');
 
   const browser = await chromium.launch({
@@ -71,7 +67,6 @@ export async function startConsoleWorld(): Promise<ConsoleWorld> {
     services,
     clock,
     browser,
-    standIns,
     foreignRequests,
     async page({ locale = 'zh-CN', viewport = { width: 1366, height: 900 } } = {}) {
       const context = await browser.newContext({ locale, viewport, timezoneId: 'Asia/Shanghai' });

@@ -9,7 +9,6 @@ import { DEMO_APP_ID, DEMO_APP_SECRET, DEMO_TENANT_KEY } from '../../src/seed/de
 import { startConsoleWorld, START, type ConsoleWorld } from './browser-harness.js';
 
 const CONSOLE = '/_sysstatus/console';
-const NEEDS_EMULATOR = 'needs the emulator control API of issue 3 (journal, fault rules, expiry events), not yet on this branch';
 
 const rgb = (hex: string) => {
   const n = Number.parseInt(hex.slice(1), 16);
@@ -163,8 +162,7 @@ describe('web console', () => {
     await world.screenshot(page, '07-expired');
   });
 
-  it('hears from the emulator that the status expired and was hidden', async (t) => {
-    if (world.standIns.length) return t.skip(NEEDS_EMULATOR);
+  it('hears from the emulator that the status expired and was hidden', async () => {
     await page.locator('.event-feed [data-event=expired]').first().waitFor();
     await page.locator('.event-feed [data-event=hidden]').first().waitFor();
   });
@@ -197,8 +195,7 @@ describe('web console', () => {
     await row('u002').locator('.col-shown .chip').waitFor({ state: 'detached' });
   });
 
-  it('lists the calls in the journal, filtered, with the full request and response of one', async (t) => {
-    if (world.standIns.length) return t.skip(NEEDS_EMULATOR);
+  it('lists the calls in the journal, filtered, with the full request and response of one', async () => {
     await page.getByRole('tab', { name: '请求日志' }).click();
     await page.locator('select[name=journal-api]').selectOption('batch_open');
     const rows = page.locator('.journal-table tbody tr[data-api]');
@@ -216,8 +213,7 @@ describe('web console', () => {
     await world.screenshot(page, '09-journal');
   });
 
-  it('adds a fault rule that the next platform call meets, and shows it fired', async (t) => {
-    if (world.standIns.length) return t.skip(NEEDS_EMULATOR);
+  it('adds a fault rule that the next platform call meets, and shows it fired', async () => {
     await page.getByRole('tab', { name: '时钟与故障' }).click();
     await page.getByRole('button', { name: '添加规则' }).click();
     const rule = page.locator('.fault-list .fault').first();
