@@ -2,6 +2,7 @@
 import Fastify, { type FastifyServerOptions, LogController } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from './config.js';
+import { consolePlugin } from './console/console-plugin.js';
 import { CONTROL_PREFIX, controlPlugin } from './emulator/control-plugin.js';
 import { Emulator } from './emulator/emulator.js';
 import './emulator/fastify-types.js';
@@ -115,6 +116,8 @@ export async function buildApp({ config, services, limiter, logger = false, emul
   app.get('/metrics', { schema: { hide: true } }, async (_request, reply) =>
     reply.type(emulator.metrics.registry.contentType).send(await emulator.metrics.registry.metrics()),
   );
+
+  await app.register(consolePlugin, { prefix: '/_sysstatus/console' });
 
   return app;
 }

@@ -2,7 +2,7 @@ import type { ProvisionedTenant } from '../operations/provisioning.js';
 
 /** What a person needs after start: where it is, who they can be, and code to paste. */
 export function banner(url: string, where: string, tenants: ProvisionedTenant[], mode: 'emulator' | 'production' = 'emulator'): string {
-  const lines = [`sysstatus is serving the Feishu system status API at ${url}  (${where})`];
+  const lines = [`sysstatus is serving the Feishu system status API at ${url}  (${where})`, `Web console: ${url}/_sysstatus/console`];
   lines.push(
     mode === 'emulator'
       ? `Emulator controls: ${url}/_sysstatus  (API docs ${url}/_sysstatus/docs)`
