@@ -17,10 +17,17 @@ import { createTestStore } from '../helpers/test-store.js';
 export const CHROMIUM = '/usr/bin/chromium';
 export const SCREENSHOTS = new URL('../../test-output/console/', import.meta.url);
 
-/** Installs Debian's chromium when it is missing (the tests run as root in their container). */
+// Without a CJK font the screenshots show Chinese as empty boxes.
+const CJK_FONT = '/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc';
+
+/** Installs Debian's chromium and a CJK font when missing (the tests run as root in their container). */
 export function ensureChromium(): void {
-  if (existsSync(CHROMIUM)) return;
-  execSync('apt-get update && apt-get install -y chromium', { stdio: 'inherit' });
+  const missing = [
+    ...(existsSync(CHROMIUM) ? [] : ['chromium']),
+    ...(existsSync(CJK_FONT) ? [] : ['fonts-wqy-zenhei']),
+  ];
+  if (missing.length === 0) return;
+  execSync(`apt-get update && apt-get install -y ${missing.join(' ')}`, { stdio: 'inherit' });
 }
 
 export interface ConsoleWorld {
