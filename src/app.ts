@@ -7,6 +7,7 @@ import { gatewayHook, tenantPermissionHook } from './http/open-apis/gateway-hook
 import { systemStatusRoutes } from './http/open-apis/system-statuses/routes.js';
 import { PlatformRateLimiter } from './http/rate-limiter.js';
 import { errorHandler } from './http/render-error.js';
+import { frameworkErrors } from './http/framework-errors.js';
 import { validatorCompiler } from './http/validator-compiler.js';
 import { controlErrorHandler } from './http/sysstatus/control-errors.js';
 import { readRoutes } from './http/sysstatus/read-routes.js';
@@ -27,7 +28,10 @@ export async function buildApp({ config, services, limiter, logger = false }: Ap
     bodyLimit: config.body_limit,
     genReqId: () => services.ids.logId(),
     logController: new LogController({ requestIdLogLabel: 'log_id', disableRequestLogging: true }),
-    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
+    // A path parameter may be as long as a URL can be, so that a long id is "not found" (2005001)
+    // after the token check, like any other unknown id, and not a router error before it.
+    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 65_536 },
+    frameworkErrors,
     // Idle and header timeouts keep slow clients from holding sockets forever.
     connectionTimeout: 0,
     keepAliveTimeout: 72_000,
