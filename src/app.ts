@@ -1,5 +1,5 @@
 // buildApp: the one composition root of the HTTP server. It never listens; the CLI does.
-import Fastify, { type FastifyServerOptions, LogController } from 'fastify';
+import Fastify, { type FastifyReply, type FastifyServerOptions, LogController } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from './config.js';
 import { accessTokenRoutes } from './http/open-apis/auth/access-token-routes.js';
@@ -54,7 +54,11 @@ export async function buildApp({ config, services, limiter, logger = false }: Ap
   });
 
   // Unknown paths and methods answer as the live gateway does: plain text.
-  app.setNotFoundHandler((_request, reply) => reply.code(404).type('text/plain; charset=utf-8').send('404 page not found'));
+  const gatewayNotFound = (reply: FastifyReply) => reply.code(404).type('text/plain; charset=utf-8').send('404 page not found');
+  app.setNotFoundHandler((_request, reply) => gatewayNotFound(reply));
+  // Outside the plugins only unmatched requests run, and Fastify may fail them while reading a body
+  // it will never use (an unparseable Content-Type): they are still just an unknown path or method.
+  app.setErrorHandler((_error, _request, reply) => gatewayNotFound(reply));
 
   const rateLimiter = limiter ?? (config.rate_limits ? new PlatformRateLimiter() : undefined);
 
