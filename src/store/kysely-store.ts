@@ -448,7 +448,9 @@ export class KyselyRepository implements StoreTransaction {
 
   async resolveUserIds(app: AppRecord, userIdType: UserIdType, ids: readonly string[]) {
     const resolved = new Map<string, ResolvedUser>();
-    const unique = [...new Set(ids)];
+    // Text no user id can be (a lone surrogate, U+0000, which PostgreSQL refuses outright) names nobody.
+    const unique = [...new Set(ids)].filter((id) => !/\p{Cs}|\u0000/u.test(id));
+    for (const id of ids) if (!unique.includes(id)) resolved.set(id, { kind: 'invalid' });
     if (unique.length === 0) return resolved;
     const found = new Map<string, { user_id: string; resigned: boolean }>();
 
