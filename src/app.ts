@@ -8,6 +8,8 @@ import { systemStatusRoutes } from './http/open-apis/system-statuses/routes.js';
 import { PlatformRateLimiter } from './http/rate-limiter.js';
 import { errorHandler } from './http/render-error.js';
 import { frameworkErrors } from './http/framework-errors.js';
+import type { Socket } from 'node:net';
+import { clientErrorHandler, trackEarlyAnswers } from './http/client-errors.js';
 import { validatorCompiler } from './http/validator-compiler.js';
 import { controlErrorHandler } from './http/sysstatus/control-errors.js';
 import { readRoutes } from './http/sysstatus/read-routes.js';
@@ -23,6 +25,7 @@ export interface AppOptions {
 }
 
 export async function buildApp({ config, services, limiter, logger = false }: AppOptions): Promise<App> {
+  const answeredEarly = new WeakSet<Socket>();
   const app = Fastify({
     logger,
     bodyLimit: config.body_limit,
@@ -32,10 +35,17 @@ export async function buildApp({ config, services, limiter, logger = false }: Ap
     // after the token check, like any other unknown id, and not a router error before it.
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 65_536 },
     frameworkErrors,
-    // Idle and header timeouts keep slow clients from holding sockets forever.
+    // Idle and header timeouts keep slow clients from holding sockets forever: a request (headers
+    // and body) must arrive within request_timeout_ms, its headers within headers_timeout_ms; Node
+    // checks both every tenth of the shorter one. Refusals answer in the envelope (client-errors.ts).
     connectionTimeout: 0,
     keepAliveTimeout: 72_000,
-    requestTimeout: 30_000,
+    requestTimeout: config.request_timeout_ms,
+    http: {
+      headersTimeout: config.headers_timeout_ms,
+      connectionsCheckingInterval: Math.max(10, Math.min(config.headers_timeout_ms, config.request_timeout_ms) / 10),
+    },
+    clientErrorHandler: clientErrorHandler(services.ids, answeredEarly),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -52,6 +62,9 @@ export async function buildApp({ config, services, limiter, logger = false }: Ap
   app.addHook('onRequest', async (request, reply) => {
     reply.header('X-Tt-Logid', request.id);
   });
+  const earlyAnswers = trackEarlyAnswers(answeredEarly);
+  app.addHook('onRequest', earlyAnswers.onRequest);
+  app.addHook('onResponse', earlyAnswers.onResponse);
 
   // Unknown paths and methods answer as the live gateway does: plain text.
   const gatewayNotFound = (reply: FastifyReply) => reply.code(404).type('text/plain; charset=utf-8').send('404 page not found');
