@@ -7,7 +7,7 @@ import { runCrashTest } from '../../scripts/crash-test.js';
 import { report } from './support/fuzz-config.js';
 
 test('SIGKILL under batch_open / batch_close load loses no acknowledged batch and half-applies none', async () => {
-  const rounds = Number(process.env.SYSSTATUS_CRASH_ROUNDS) || 2;
+  const rounds = Number(process.env.SYSSTATUS_CRASH_ROUNDS) || 1;
   const figures = await runCrashTest({ rounds, workers: 4 });
   assert.equal(figures.crashes, rounds);
   assert.ok(figures.acknowledged_batches > 0);

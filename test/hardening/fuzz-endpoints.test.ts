@@ -229,7 +229,7 @@ describeEachEngine('adversarial requests to every endpoint', (engine) => {
         }
         known = stateAfter;
       }),
-      fuzzParameters(800),
+      fuzzParameters(600),
     );
     report(`fuzz ${engine} cases`, figures.cases);
     report(`fuzz ${engine} rejected (state compared)`, figures.rejected);

@@ -71,7 +71,7 @@ describeEachEngine('model properties', (engine) => {
         const opens = (await t.services.store.userOpens(ACME, ['u001'])).get('u001')!;
         assert.equal(opens.find((open) => open.system_status_id === statusId)!.end_time, Number(raw), 'the last entry wins');
       }),
-      fuzzParameters(400),
+      fuzzParameters(250),
     );
     report(`end_time ${engine} accepted / refused`, `${tally.accepted} / ${tally.refused}`);
     assert.ok(tally.accepted > 0 && tally.refused > 0);
@@ -102,7 +102,7 @@ describeEachEngine('model properties', (engine) => {
         const deleted = await t.request({ method: 'DELETE', url: `${STATUSES_URL}/${created.system_status_id}`, token });
         assert.equal(deleted.json().code, 0);
       }),
-      fuzzParameters(400),
+      fuzzParameters(300),
     );
     report(`titles ${engine} accepted / refused`, `${tally.accepted} / ${tally.refused}`);
     assert.ok(tally.accepted > 0 && tally.refused > 0);
