@@ -1,5 +1,5 @@
 // buildApp: the one composition root of the HTTP server. It never listens; the CLI does.
-import Fastify, { type FastifyServerOptions, LogController } from 'fastify';
+import Fastify, { type FastifyReply, type FastifyServerOptions, LogController } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from './config.js';
 import { consolePlugin } from './console/console-plugin.js';
@@ -17,6 +17,9 @@ import { gatewayHook, tenantPermissionHook } from './http/open-apis/gateway-hook
 import { systemStatusRoutes } from './http/open-apis/system-statuses/routes.js';
 import { PlatformRateLimiter } from './http/rate-limiter.js';
 import { errorHandler, toPlatformError } from './http/render-error.js';
+import { frameworkErrors } from './http/framework-errors.js';
+import type { Socket } from 'node:net';
+import { clientErrorHandler, trackEarlyAnswers } from './http/client-errors.js';
 import { validatorCompiler } from './http/validator-compiler.js';
 import type { App } from './http/types.js';
 import type { Services } from './operations/context.js';
@@ -34,16 +37,27 @@ export interface AppOptions {
 }
 
 export async function buildApp({ config, services, limiter, logger = false, emulator: given, readinessChecks = {} }: AppOptions): Promise<App> {
+  const answeredEarly = new WeakSet<Socket>();
   const app = Fastify({
     logger,
     bodyLimit: config.body_limit,
     genReqId: () => services.ids.logId(),
     logController: new LogController({ requestIdLogLabel: 'log_id', disableRequestLogging: true }),
-    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
-    // Idle and header timeouts keep slow clients from holding sockets forever.
+    // A path parameter may be as long as a URL can be, so that a long id is "not found" (2005001)
+    // after the token check, like any other unknown id, and not a router error before it.
+    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 65_536 },
+    frameworkErrors,
+    // Idle and header timeouts keep slow clients from holding sockets forever: a request (headers
+    // and body) must arrive within request_timeout_ms, its headers within headers_timeout_ms; Node
+    // checks both every tenth of the shorter one. Refusals answer in the envelope (client-errors.ts).
     connectionTimeout: 0,
     keepAliveTimeout: 72_000,
-    requestTimeout: 30_000,
+    requestTimeout: config.request_timeout_ms,
+    http: {
+      headersTimeout: config.headers_timeout_ms,
+      connectionsCheckingInterval: Math.max(10, Math.min(config.headers_timeout_ms, config.request_timeout_ms) / 10),
+    },
+    clientErrorHandler: clientErrorHandler(services.ids, answeredEarly),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -66,6 +80,9 @@ export async function buildApp({ config, services, limiter, logger = false, emul
   app.addHook('onRequest', async (request, reply) => {
     reply.header('X-Tt-Logid', request.id);
   });
+  const earlyAnswers = trackEarlyAnswers(answeredEarly);
+  app.addHook('onRequest', earlyAnswers.onRequest);
+  app.addHook('onResponse', earlyAnswers.onResponse);
 
   // Journal, metrics and the per-request log line of every /open-apis request (404s included).
   const journal = journalHooks(services, emulator.journal, emulator.metrics);
@@ -75,7 +92,11 @@ export async function buildApp({ config, services, limiter, logger = false, emul
   const faults = config.mode === 'emulator' ? faultHook(emulator.faults, emulator.metrics) : undefined;
 
   // Unknown paths and methods answer as the live gateway does: plain text.
-  app.setNotFoundHandler((_request, reply) => reply.code(404).type('text/plain; charset=utf-8').send('404 page not found'));
+  const gatewayNotFound = (reply: FastifyReply) => reply.code(404).type('text/plain; charset=utf-8').send('404 page not found');
+  app.setNotFoundHandler((_request, reply) => gatewayNotFound(reply));
+  // Outside the plugins only unmatched requests run, and Fastify may fail them while reading a body
+  // it will never use (an unparseable Content-Type): they are still just an unknown path or method.
+  app.setErrorHandler((_error, _request, reply) => gatewayNotFound(reply));
 
   const rateLimiter = limiter ?? (config.rate_limits ? new PlatformRateLimiter() : undefined);
 

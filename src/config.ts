@@ -15,6 +15,10 @@ export interface Config {
   rate_limits: boolean;
   /** Largest accepted request body, in bytes. */
   body_limit: number;
+  /** A whole request (headers and body) must arrive within this. */
+  request_timeout_ms: number;
+  /** A request's headers must arrive within this (at most request_timeout_ms). */
+  headers_timeout_ms: number;
   log_level: string;
   sensitive_words: readonly string[];
   /**
@@ -37,6 +41,8 @@ export const DEFAULT_CONFIG: Config = {
   memory: false,
   rate_limits: true,
   body_limit: 256 * 1024,
+  request_timeout_ms: 30_000,
+  headers_timeout_ms: 10_000,
   log_level: 'info',
   sensitive_words: DEFAULT_SENSITIVE_WORDS,
   mode: 'emulator',
@@ -53,5 +59,8 @@ export function makeConfig(overrides: Partial<Config> = {}): Readonly<Config> {
   }
   if (config.admin_token !== undefined && config.admin_token.length < 16) throw new Error('the admin token must be at least 16 characters');
   if (!Number.isInteger(config.journal_limit) || config.journal_limit < 0) throw new Error('journal_limit must be a whole number of at least 0');
+  if (!(config.headers_timeout_ms > 0 && config.headers_timeout_ms <= config.request_timeout_ms)) {
+    throw new Error('headers_timeout_ms must be positive and at most request_timeout_ms');
+  }
   return Object.freeze(config);
 }

@@ -43,7 +43,12 @@ export const DEFAULT_PRIORITY = 0;
 export const DEFAULT_SYNC_TITLE = '自动开启';
 export const DEFAULT_SYNC_EXPLAIN = '从相关系统进行信息同步，同步后将自动开启并优先展示该状态。';
 
+/** A lone surrogate (not valid UTF-16, so not encodable as UTF-8) or U+0000 (refused by PostgreSQL's text). */
+const UNSTORABLE = /\p{Cs}|\u0000/u;
+
 function checkText(field: string, value: string, maxUnits: number): string {
+  // Either would be stored as something else than was sent (U+FFFD, or an error on one engine).
+  if (UNSTORABLE.test(value)) throw invalidParameter(field, 'text must be valid Unicode without U+0000');
   const units = textUnits(value);
   if (units < 1 || units > maxUnits) {
     throw invalidParameter(field, `length must be 1-${maxUnits} (a Chinese character counts 2), got ${units}`, value);

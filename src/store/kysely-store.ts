@@ -15,6 +15,7 @@ import type {
   Store,
   StoreTransaction,
   StoredOpen,
+  StoreDump,
   TenantRecord,
   TokenKind,
   UserRecord,
@@ -463,7 +464,9 @@ export class KyselyRepository implements StoreTransaction {
 
   async resolveUserIds(app: AppRecord, userIdType: UserIdType, ids: readonly string[]) {
     const resolved = new Map<string, ResolvedUser>();
-    const unique = [...new Set(ids)];
+    // Text no user id can be (a lone surrogate, U+0000, which PostgreSQL refuses outright) names nobody.
+    const unique = [...new Set(ids)].filter((id) => !/\p{Cs}|\u0000/u.test(id));
+    for (const id of ids) if (!unique.includes(id)) resolved.set(id, { kind: 'invalid' });
     if (unique.length === 0) return resolved;
     const found = new Map<string, { user_id: string; resigned: boolean }>();
 
@@ -616,6 +619,28 @@ export class KyselyRepository implements StoreTransaction {
   }
 }
 
+/** Every table with the columns that order its rows (its key), in dependency order. */
+const TABLE_KEYS: { [T in keyof Database]: (keyof Database[T] & string)[] } = {
+  tenants: ['tenant_key'],
+  apps: ['app_id'],
+  app_contact_users: ['app_id', 'user_id'],
+  users: ['tenant_key', 'user_id'],
+  user_ids: ['id_value'],
+  access_tokens: ['token_digest'],
+  system_statuses: ['system_status_id'],
+  system_status_names: ['tenant_key', 'name'],
+  user_sync_preferences: ['tenant_key', 'user_id', 'system_status_id'],
+  user_system_statuses: ['tenant_key', 'user_id', 'system_status_id'],
+};
+
+/** Drivers differ in how they hand back integers (number, bigint, numeric string); a dump does not. */
+const neutral = (row: Record<string, unknown>) =>
+  Object.fromEntries(
+    Object.entries(row)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([key, value]) => [key, typeof value === 'bigint' ? Number(value) : value]),
+  );
+
 export class KyselyStore extends KyselyRepository implements Store {
   readonly engine: Store['engine'];
 
@@ -648,6 +673,18 @@ export class KyselyStore extends KyselyRepository implements Store {
       ] as const) {
         await trx.deleteFrom(table).execute();
       }
+    });
+  }
+
+  async dump(): Promise<StoreDump> {
+    return this.dialect.transaction(this.db, async (trx) => {
+      const out: StoreDump = {};
+      for (const [table, keys] of Object.entries(TABLE_KEYS) as [keyof Database, string[]][]) {
+        let query = trx.selectFrom(table).selectAll();
+        for (const key of keys) query = query.orderBy(key as never);
+        out[table] = (await query.execute()).map((row) => neutral(row as Record<string, unknown>));
+      }
+      return out;
     });
   }
 

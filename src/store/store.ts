@@ -137,8 +137,13 @@ export interface StoreTransaction extends StoreReader, StoreWriter {
   lockUsers(tenantKey: string, userIds: readonly string[]): Promise<void>;
 }
 
+/** Every row of every table, each table sorted by its key: two dumps are equal iff the states are. */
+export type StoreDump = Record<string, Record<string, unknown>[]>;
+
 export interface Store extends StoreReader, StoreWriter {
   readonly engine: 'sqlite' | 'postgres';
+  /** The whole state, engine-neutral (numbers as numbers), for tests and diagnostics. */
+  dump(): Promise<StoreDump>;
   transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T>;
   /** Deletes every row (the emulator's reset). */
   clear(): Promise<void>;
