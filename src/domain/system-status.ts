@@ -46,6 +46,9 @@ export const DEFAULT_SYNC_EXPLAIN = '从相关系统进行信息同步，同步�
 /** A lone surrogate (not valid UTF-16, so not encodable as UTF-8) or U+0000 (refused by PostgreSQL's text). */
 const UNSTORABLE = /\p{Cs}|\u0000/u;
 
+/** Whether text can be stored (and so can name anything stored) on every engine. */
+export const isStorableText = (text: string): boolean => !UNSTORABLE.test(text);
+
 function checkText(field: string, value: string, maxUnits: number): string {
   // Either would be stored as something else than was sent (U+FFFD, or an error on one engine).
   if (UNSTORABLE.test(value)) throw invalidParameter(field, 'text must be valid Unicode without U+0000');

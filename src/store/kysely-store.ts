@@ -5,7 +5,7 @@ import { type Kysely, sql, type Transaction } from 'kysely';
 import type { AppType, Color, I18nText, IconKey, UserIdType } from '../domain/enums.js';
 import { deriveOpenId, deriveUnionId } from '../domain/identifiers.js';
 import type { SyncSetting, SystemStatus, SystemStatusDefinition } from '../domain/system-status.js';
-import { statusNames } from '../domain/system-status.js';
+import { isStorableText, statusNames } from '../domain/system-status.js';
 import type { ResolvedUser } from '../domain/user-resolution.js';
 import type { Database, SystemStatusesTable, UserSystemStatusesTable } from './schema.js';
 import type {
@@ -163,6 +163,7 @@ export class KyselyRepository implements StoreTransaction {
   // ---- tenants, apps, users --------------------------------------------------------------
 
   async getTenant(tenantKey: string) {
+    if (!isStorableText(tenantKey)) return undefined;
     const row = await this.db.selectFrom('tenants').selectAll().where('tenant_key', '=', tenantKey).executeTakeFirst();
     return row && toTenant(row);
   }
@@ -201,6 +202,7 @@ export class KyselyRepository implements StoreTransaction {
   }
 
   async getApp(appId: string) {
+    if (!isStorableText(appId)) return undefined;
     const row = await this.db.selectFrom('apps').selectAll().where('app_id', '=', appId).executeTakeFirst();
     return row && toApp(row);
   }
@@ -284,6 +286,7 @@ export class KyselyRepository implements StoreTransaction {
   }
 
   async getUser(tenantKey: string, userId: string) {
+    if (!isStorableText(tenantKey) || !isStorableText(userId)) return undefined;
     const row = await this.db
       .selectFrom('users')
       .selectAll()
@@ -465,7 +468,7 @@ export class KyselyRepository implements StoreTransaction {
   async resolveUserIds(app: AppRecord, userIdType: UserIdType, ids: readonly string[]) {
     const resolved = new Map<string, ResolvedUser>();
     // Text no user id can be (a lone surrogate, U+0000, which PostgreSQL refuses outright) names nobody.
-    const unique = [...new Set(ids)].filter((id) => !/\p{Cs}|\u0000/u.test(id));
+    const unique = [...new Set(ids)].filter(isStorableText);
     for (const id of ids) if (!unique.includes(id)) resolved.set(id, { kind: 'invalid' });
     if (unique.length === 0) return resolved;
     const found = new Map<string, { user_id: string; resigned: boolean }>();

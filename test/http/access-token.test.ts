@@ -71,6 +71,9 @@ describeEachEngine('auth/v3 internal tokens', (engine) => {
       { app_id: ACME_APP.app_id },
       { app_secret: 'x' },
       { app_id: 5, app_secret: 'x' },
+      // Text no engine can store names no app (PostgreSQL refuses U+0000 outright).
+      { app_id: 'cli_\u0000', app_secret: 'x' },
+      { app_id: 'cli_\ud800', app_secret: 'x' },
       {},
     ]) {
       for (const url of [TENANT_URL, APP_URL]) {
