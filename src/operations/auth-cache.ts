@@ -13,43 +13,27 @@ export interface Caller {
  * and a short TTL bounds how stale another node's change can be.
  */
 export class AuthCache {
-  private readonly tokens = new LRUCache<string, AccessTokenRecord>({ max: 50_000 });
+  private readonly tokens: LRUCache<string, AccessTokenRecord>;
   private readonly apps: LRUCache<string, AppRecord>;
   private readonly tenants: LRUCache<string, TenantRecord>;
 
-  constructor(
-    private readonly store: Store,
-    ttlMs = 5_000,
-  ) {
-    this.apps = new LRUCache({ max: 10_000, ttl: ttlMs });
-    this.tenants = new LRUCache({ max: 10_000, ttl: ttlMs });
+  constructor(store: Store, ttlMs = 5_000) {
+    // A miss is not cached: a row created later (on this node or another) is found on the next call.
+    this.tokens = new LRUCache({ max: 50_000, fetchMethod: (digest) => store.getAccessToken(digest) });
+    this.apps = new LRUCache({ max: 10_000, ttl: ttlMs, fetchMethod: (appId) => store.getApp(appId) });
+    this.tenants = new LRUCache({ max: 10_000, ttl: ttlMs, fetchMethod: (tenantKey) => store.getTenant(tenantKey) });
   }
 
-  async token(digest: string): Promise<AccessTokenRecord | undefined> {
-    let token = this.tokens.get(digest);
-    if (!token) {
-      token = await this.store.getAccessToken(digest);
-      if (token) this.tokens.set(digest, token);
-    }
-    return token;
+  token(digest: string): Promise<AccessTokenRecord | undefined> {
+    return this.tokens.fetch(digest);
   }
 
-  async app(appId: string): Promise<AppRecord | undefined> {
-    let app = this.apps.get(appId);
-    if (!app) {
-      app = await this.store.getApp(appId);
-      if (app) this.apps.set(appId, app);
-    }
-    return app;
+  app(appId: string): Promise<AppRecord | undefined> {
+    return this.apps.fetch(appId);
   }
 
-  async tenant(tenantKey: string): Promise<TenantRecord | undefined> {
-    let tenant = this.tenants.get(tenantKey);
-    if (!tenant) {
-      tenant = await this.store.getTenant(tenantKey);
-      if (tenant) this.tenants.set(tenantKey, tenant);
-    }
-    return tenant;
+  tenant(tenantKey: string): Promise<TenantRecord | undefined> {
+    return this.tenants.fetch(tenantKey);
   }
 
   clear(): void {

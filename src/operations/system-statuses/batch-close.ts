@@ -1,8 +1,8 @@
 import { type BatchClosePlan, planBatchClose } from '../../domain/batch-close.js';
 import type { UserIdType } from '../../domain/enums.js';
-import { PlatformError } from '../../domain/errors.js';
 import type { AppRecord } from '../../store/store.js';
 import type { Services } from '../context.js';
+import { lockBatchUsers } from './lock-batch-users.js';
 import { requireSystemStatus } from './require-system-status.js';
 
 /** Closes a status for up to 50 users in one transaction. Closing what is not open succeeds. */
@@ -17,13 +17,8 @@ export async function batchClose(
   const tenantKey = app.tenant_key;
   const plan = await services.store.transaction(async (tx) => {
     await requireSystemStatus(tx, tenantKey, systemStatusId);
-    const resolved = await tx.resolveUserIds(app, userIdType, userList);
-    if ([...resolved.values()].some((user) => user.kind === 'other_tenant')) throw new PlatformError('other_tenant_user');
+    const { resolved, userIds } = await lockBatchUsers(tx, app, userIdType, userList);
     const entries = userList.map((user_id) => ({ user_id, resolved: resolved.get(user_id)! }));
-    const userIds = [
-      ...new Set(entries.flatMap((entry) => (entry.resolved.kind === 'user' ? [entry.resolved.user_id] : []))),
-    ];
-    await tx.lockUsers(tenantKey, userIds);
     const opens = await tx.userOpens(tenantKey, userIds);
     const plan = planBatchClose(systemStatusId, entries, opens, nowMs);
     await tx.deleteOpens(

@@ -1,9 +1,9 @@
 import { type BatchOpenEntry, type BatchOpenPlan, planBatchOpen } from '../../domain/batch-open.js';
 import { parseEndTime } from '../../domain/end-time.js';
 import type { UserIdType } from '../../domain/enums.js';
-import { PlatformError } from '../../domain/errors.js';
 import type { AppRecord } from '../../store/store.js';
 import type { Services } from '../context.js';
+import { lockBatchUsers } from './lock-batch-users.js';
 import { requireSystemStatus } from './require-system-status.js';
 
 export interface UserOpenParam {
@@ -26,18 +26,13 @@ export async function batchOpen(
 
   const plan = await services.store.transaction(async (tx) => {
     const status = await requireSystemStatus(tx, tenantKey, systemStatusId);
-    const resolved = await tx.resolveUserIds(app, userIdType, userList.map((item) => item.user_id));
-    if ([...resolved.values()].some((user) => user.kind === 'other_tenant')) throw new PlatformError('other_tenant_user');
+    const { resolved, userIds } = await lockBatchUsers(tx, app, userIdType, userList.map((item) => item.user_id));
     const entries: BatchOpenEntry[] = userList.map((item, index) => ({
       user_id: item.user_id,
       end_time_raw: item.end_time,
       end_time: endTimes[index],
       resolved: resolved.get(item.user_id)!,
     }));
-    const userIds = [
-      ...new Set(entries.flatMap((entry) => (entry.resolved.kind === 'user' ? [entry.resolved.user_id] : []))),
-    ];
-    await tx.lockUsers(tenantKey, userIds);
     const opens = await tx.userOpens(tenantKey, userIds);
     const preferences = await tx.syncPreferences(tenantKey, systemStatusId, userIds);
     const states = new Map(
