@@ -19,15 +19,20 @@ export interface BenchOptions {
   /** Tenant sizes of the scaling runs. */
   scales: number[];
   rateLimitSec: number;
+  /** How long a server idles after its first answer before its memory at rest is read. */
+  restWaitMs: number;
   groups: Set<Group>;
   /** Scenario ids to run (all when empty). */
   scenarios: Set<string>;
   databaseUrl?: string;
   /** Markdown report to write, or undefined for none. */
   out?: string;
+  /** The report as JSON, or undefined for none. */
+  json?: string;
   /** Write a V8 CPU profile of the sysstatus throughput server into this folder. */
   cpuProfDir?: string;
-  build: boolean;
+  /** 'auto' rebuilds dist/ and the baseline when a source file is newer. */
+  build: 'auto' | 'never';
 }
 
 export const USAGE = `Usage: npm run bench -- [options]
@@ -42,8 +47,9 @@ export const USAGE = `Usage: npm run bench -- [options]
   --only LIST            groups (${GROUPS.join(', ')}) and/or scenario ids to run
   --database-url URL     also run on PostgreSQL (env BENCH_DATABASE_URL)
   --out FILE             the Markdown report (default docs/benchmarks.md; "-" for none)
+  --json FILE            the figures as JSON (default bench/results/DATE.json; "-" for none)
   --cpu-prof DIR         write a CPU profile of the sysstatus throughput server into DIR
-  --no-build             use dist/ and .tmp/bench-build/ as they are`;
+  --no-build             use dist/ and .tmp/bench-build/ as they are (default: rebuild when stale)`;
 
 export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv = process.env): BenchOptions | 'help' {
   const { values } = parseArgs({
@@ -59,6 +65,7 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv = proce
       only: { type: 'string' },
       'database-url': { type: 'string' },
       out: { type: 'string' },
+      json: { type: 'string' },
       'cpu-prof': { type: 'string' },
       'no-build': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -78,21 +85,24 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv = proce
   if (scenarios.size > 0) groups.add('throughput');
   const out = values.out ?? (quick ? undefined : 'docs/benchmarks.md');
   const databaseUrl = values['database-url'] ?? env.BENCH_DATABASE_URL;
+  const json = values.json ?? (quick ? undefined : 'bench/results/DATE.json');
   return {
     quick,
-    durationSec: number('duration', values.duration, quick ? 0.5 : 5),
-    warmupSec: number('warmup', values.warmup, quick ? 0.3 : 2),
+    durationSec: number('duration', values.duration, quick ? 0.3 : 5),
+    warmupSec: number('warmup', values.warmup, quick ? 0.2 : 2),
     rounds: number('rounds', values.rounds, quick ? 1 : 4),
     coldRounds: quick ? 1 : 5,
     connections: number('connections', values.connections, 50),
     users: number('users', values.users, quick ? 1000 : 10_000),
     scales: (values.scales ?? (quick ? '1000' : '1000,100000,1000000')).split(',').map((size) => number('scales', size, 1000)),
-    rateLimitSec: quick ? 1.5 : 4,
+    rateLimitSec: quick ? 1.2 : 4,
+    restWaitMs: quick ? 200 : 1000,
     groups,
     scenarios,
     ...(databaseUrl ? { databaseUrl } : {}),
     ...(out && out !== '-' ? { out } : {}),
+    ...(json && json !== '-' ? { json } : {}),
     ...(values['cpu-prof'] ? { cpuProfDir: values['cpu-prof'] } : {}),
-    build: !values['no-build'],
+    build: values['no-build'] ? 'never' : 'auto',
   };
 }

@@ -1,6 +1,6 @@
 // npm run bench: starts sysstatus and a bare-Fastify baseline as separate processes, drives both
 // with autocannon over loopback, alternating them, and reports medians and ratios.
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, type as osType, release } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -237,7 +237,7 @@ async function coldStarts(options: BenchOptions, dataDir: string, dataUsers: num
   const once = async (start: () => Promise<ServerProcess>, times: number[], rss: number[]) => {
     const server = await start();
     times.push(server.coldStartMs);
-    await sleep(1000);
+    await sleep(options.restWaitMs);
     rss.push(server.memory().rssMiB);
     await server.stop();
   };
@@ -475,6 +475,23 @@ function targets(report: BenchReport): BenchReport['targets'] {
   return list;
 }
 
+/** The newest modification time of the .ts files under a folder. */
+function newest(folder: string): number {
+  let latest = 0;
+  for (const entry of readdirSync(folder, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile() && entry.name.endsWith('.ts')) latest = Math.max(latest, statSync(join(entry.parentPath, entry.name)).mtimeMs);
+  }
+  return latest;
+}
+
+/** dist/ or the compiled baseline is missing or older than a source file. */
+function stale(): boolean {
+  const built = [join(ROOT, 'dist', 'cli', 'main.js'), BASELINE_JS];
+  if (!built.every((file) => existsSync(file))) return true;
+  const oldest = Math.min(...built.map((file) => statSync(file).mtimeMs));
+  return Math.max(newest(join(ROOT, 'src')), newest(join(ROOT, 'bench', 'baseline'))) > oldest;
+}
+
 async function build(): Promise<void> {
   log('building dist/ and the baseline…');
   const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
@@ -492,7 +509,7 @@ async function main(): Promise<void> {
   const began = performance.now();
   rmSync(WORK, { recursive: true, force: true });
   mkdirSync(WORK, { recursive: true });
-  if (options.build || !existsSync(BASELINE_JS)) await build();
+  if (options.build === 'auto' && stale()) await build();
   writeFileSync(join(WORK, 'bench-seed.json'), JSON.stringify(benchSeed('all')));
 
   const report: BenchReport = {
@@ -530,8 +547,11 @@ async function main(): Promise<void> {
   report.notes.push(`bench wall time ${((performance.now() - began) / 1000).toFixed(0)} s`);
 
   process.stdout.write(`\n${printReport(report)}\n`);
-  mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
-  writeFileSync(join(ROOT, 'bench', 'results', `${report.date.replace(/:/g, '-')}.json`), JSON.stringify(report, null, 2));
+  if (options.json) {
+    const json = resolve(ROOT, options.json.replace('DATE', report.date.replace(/:/g, '-')));
+    mkdirSync(dirname(json), { recursive: true });
+    writeFileSync(json, JSON.stringify(report, null, 2));
+  }
   if (options.out) {
     const analysisFile = join(ROOT, 'bench', 'analysis.md');
     const analysis = existsSync(analysisFile) ? readFileSync(analysisFile, 'utf8') : '';
