@@ -31,6 +31,8 @@ export interface BenchOptions {
   json?: string;
   /** Write a V8 CPU profile of the sysstatus throughput server into this folder. */
   cpuProfDir?: string;
+  /** Rewrite the Markdown report from this JSON of an earlier run instead of running. */
+  reportFrom?: string;
   /** 'auto' rebuilds dist/ and the baseline when a source file is newer. */
   build: 'auto' | 'never';
 }
@@ -49,6 +51,7 @@ export const USAGE = `Usage: npm run bench -- [options]
   --out FILE             the Markdown report (default docs/benchmarks.md; "-" for none)
   --json FILE            the figures as JSON (default bench/results/DATE.json; "-" for none)
   --cpu-prof DIR         write a CPU profile of the sysstatus throughput server into DIR
+  --report JSON          only rewrite the Markdown report (--out) from the JSON of an earlier run
   --no-build             use dist/ and .tmp/bench-build/ as they are (default: rebuild when stale)`;
 
 export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv = process.env): BenchOptions | 'help' {
@@ -68,6 +71,7 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv = proce
       json: { type: 'string' },
       'cpu-prof': { type: 'string' },
       'no-build': { type: 'boolean' },
+      report: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -103,6 +107,7 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv = proce
     ...(out && out !== '-' ? { out } : {}),
     ...(json && json !== '-' ? { json } : {}),
     ...(values['cpu-prof'] ? { cpuProfDir: values['cpu-prof'] } : {}),
+    ...(values.report ? { reportFrom: values.report } : {}),
     build: values['no-build'] ? 'never' : 'auto',
   };
 }

@@ -51,8 +51,12 @@ export interface RateLimitReport {
   accepted: number;
   rejected: number;
   other: Record<string, number>;
-  /** Accepted calls in each second, counted from the first accepted one. */
+  /** Accepted answers per second of arrival at the client (informational). */
   acceptedPerSecond: number[];
+  /** From the first request sent to the last answer received. */
+  spanMs: number;
+  /** Rate-limit windows that can have begun in that span: accepted must be ≤ 50 × windows. */
+  windows: number;
   /** Distinct (status, code, x-ogw-ratelimit-limit, x-ogw-ratelimit-reset) of the refusals. */
   refusals: { status: number; code: number; limit: string; reset: string; count: number }[];
   exampleBody: string;
@@ -155,7 +159,8 @@ function rateLimitLines(rl: RateLimitReport): string[] {
   return [
     `batch_open (1 user) with limits on, ${rl.connections} connections for ${rl.durationSec} s: ${rl.accepted} accepted, ${rl.rejected} refused` +
       (Object.keys(rl.other).length ? `, other ${JSON.stringify(rl.other)}` : ''),
-    `accepted per second: ${rl.acceptedPerSecond.join(', ')} (limit 50/s; max ${Math.max(0, ...rl.acceptedPerSecond)})`,
+    `accepted ${rl.accepted} over ${(rl.spanMs / 1000).toFixed(2)} s from first send to last answer: at most ${rl.windows} one-second windows, so at most ${50 * rl.windows} allowed — ${rl.accepted <= 50 * rl.windows ? 'within the limit' : 'OVER THE LIMIT'}`,
+    `accepted answers by second of arrival (late answers under load slip into the next second): ${rl.acceptedPerSecond.join(', ')}`,
     ...refusals.map((line) => `refusals: ${line}`),
     `a refusal: ${rl.exampleBody}`,
   ];

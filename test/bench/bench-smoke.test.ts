@@ -39,6 +39,7 @@ describe('npm run bench -- --quick', { timeout: 600_000 }, () => {
     // Refusals under overload are the platform's 429 (how many get through depends on the machine).
     const limited = report.rateLimit!;
     assert.ok(limited.accepted > 0);
+    assert.ok(limited.accepted <= 50 * limited.windows, 'never more than 50 accepted per one-second window');
     for (const refusal of limited.refusals) assert.deepEqual([refusal.status, refusal.code, refusal.limit], [429, 99991400, '50']);
     assert.deepEqual(limited.other, {});
     assert.match(report.pg?.skipped ?? '', /database-url/);
