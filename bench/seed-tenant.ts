@@ -39,6 +39,8 @@ async function seedTenant(options: StoreOptions & { databaseUrl?: string }, user
     throw new Error('this build of sysstatus has no PostgreSQL engine (createStore ignored databaseUrl)');
   }
   try {
+    // A database (PostgreSQL) may hold the bench tenant of an earlier run: start from nothing.
+    await store.deleteTenant(BENCH_TENANT_KEY);
     const services = createServices(store, makeConfig());
     const contact: string[] = [];
     for (let i = 0; i < userCount; i++) if (!isInvisible(i)) contact.push(userIdAt(i));
