@@ -26,6 +26,9 @@ export interface LoadResult {
   /** Completed requests per second (any status). */
   rps: number;
   okRps: number;
+  completed: number;
+  /** CPU time the server process used per completed request (set by the caller, which knows the pid). */
+  cpuMsPerRequest?: number;
   p50: number;
   p99: number;
   statuses: Record<string, number>;
@@ -79,8 +82,9 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const statuses = Object.fromEntries(Object.entries(run.statusCodeStats).map(([code, { count }]) => [code, count]));
   return {
     durationSec,
-    rps: run.totalCompletedRequests / durationSec,
+    rps: run.requests.total / durationSec,
     okRps: (statuses['200'] ?? 0) / durationSec,
+    completed: run.requests.total,
     p50: run.latency.p50,
     p99: run.latency.p99,
     statuses,

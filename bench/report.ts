@@ -3,6 +3,8 @@ import { formatNumber as n, formatRatio as x } from './stats.js';
 
 export interface Figures {
   rps: number;
+  /** The server's CPU time per request, in ms. */
+  cpuMsPerRequest: number;
   changesPerSec: number;
   p50: number;
   p99: number;
@@ -102,8 +104,8 @@ function markdownTable(head: string[], rows: string[][], align: ('l' | 'r')[]): 
   ];
 }
 
-const SCENARIO_HEAD = ['scenario', 'req/s', '× bare', 'changes/s', 'p50 ms', 'p99 ms', 'bare req/s', 'bare p99', 'peak RSS MiB', 'non-200'];
-const SCENARIO_ALIGN: ('l' | 'r')[] = ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l'];
+const SCENARIO_HEAD = ['scenario', 'req/s', '× bare', 'CPU ms/req', '× bare CPU', 'changes/s', 'p50 ms', 'p99 ms', 'bare req/s', 'bare CPU ms', 'bare p99', 'peak RSS MiB', 'non-200'];
+const SCENARIO_ALIGN: ('l' | 'r')[] = ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l'];
 
 function scenarioRow(s: ScenarioReport): string[] {
   const non200 = Object.entries(s.non200).map(([code, count]) => `${code}:${count}`).join(' ') || '0';
@@ -111,10 +113,13 @@ function scenarioRow(s: ScenarioReport): string[] {
     s.label,
     n(s.sysstatus.rps),
     x(s.sysstatus.rps / s.baseline.rps),
+    n(s.sysstatus.cpuMsPerRequest),
+    x(s.baseline.cpuMsPerRequest / s.sysstatus.cpuMsPerRequest),
     s.sysstatus.changesPerSec > 0 ? n(s.sysstatus.changesPerSec) : '–',
     n(s.sysstatus.p50),
     n(s.sysstatus.p99),
     n(s.baseline.rps),
+    n(s.baseline.cpuMsPerRequest),
     n(s.baseline.p99),
     n(s.peakRssMiB),
     non200,
@@ -131,6 +136,7 @@ function scalingRows(report: BenchReport): string[][] {
     n(s.restMiB),
     n(s.scenario.sysstatus.rps),
     x(s.scenario.sysstatus.rps / s.scenario.baseline.rps),
+    n(s.scenario.sysstatus.cpuMsPerRequest),
     x(s.scenario.sysstatus.rps / first),
     n(s.scenario.sysstatus.changesPerSec),
     n(s.scenario.sysstatus.p50),
@@ -138,8 +144,8 @@ function scalingRows(report: BenchReport): string[][] {
     n(s.scenario.peakRssMiB),
   ]);
 }
-const SCALING_HEAD = ['users', 'seed s', 'db MiB', 'cold ms', 'rest MiB', 'req/s', '× bare', '× smallest', 'changes/s', 'p50 ms', 'p99 ms', 'peak RSS MiB'];
-const SCALING_ALIGN: ('l' | 'r')[] = ['l', ...Array<'r'>(11).fill('r')];
+const SCALING_HEAD = ['users', 'seed s', 'db MiB', 'cold ms', 'rest MiB', 'req/s', '× bare', 'CPU ms/req', '× smallest', 'changes/s', 'p50 ms', 'p99 ms', 'peak RSS MiB'];
+const SCALING_ALIGN: ('l' | 'r')[] = ['l', ...Array<'r'>(12).fill('r')];
 
 const formatUsers = (users: number) => (users >= 1e6 ? `${users / 1e6}M` : users >= 1e3 ? `${users / 1e3}k` : String(users));
 
@@ -234,7 +240,9 @@ export function markdownReport(report: BenchReport, analysis: string): string {
     out.push(
       'The baseline ("bare") is Fastify on the same paths with the same TypeBox schemas and validator compiler,',
       'answering the same shape without auth, rate limits or storage. "changes/s" counts users whose status a',
-      'batch answer reported as opened, replaced or closed (results starting with `success`).',
+      'batch answer reported as opened, replaced or closed (results starting with `success`). "CPU ms/req" is the',
+    "server process's own CPU time (utime + stime) per request; \"× bare CPU\" is bare's CPU per request over",
+    "sysstatus's — the throughput ratio both would reach with a core each, and the figure least moved by other jobs.",
       '',
     );
     out.push(...markdownTable(SCENARIO_HEAD, report.scenarios.map(scenarioRow), SCENARIO_ALIGN), '');

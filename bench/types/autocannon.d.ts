@@ -38,6 +38,7 @@ declare module 'autocannon' {
 
   export interface AutocannonResult {
     latency: Histogram;
+    /** requests.total: completed requests. */
     requests: Histogram;
     throughput: Histogram;
     errors: number;
@@ -45,7 +46,6 @@ declare module 'autocannon' {
     non2xx: number;
     resets: number;
     duration: number;
-    totalCompletedRequests: number;
     statusCodeStats: Record<string, { count: number }>;
     '2xx': number;
   }
