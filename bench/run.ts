@@ -1,5 +1,6 @@
 // npm run bench: starts sysstatus and a bare-Fastify baseline as separate processes, drives both
 // with autocannon over loopback, alternating them, and reports medians and ratios.
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, type as osType, release } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -501,6 +502,16 @@ function targets(report: BenchReport): BenchReport['targets'] {
   return list;
 }
 
+function runCommand(command: string, args: string[], cwd: string): Promise<void> {
+  return new Promise((done, fail) => {
+    const child = spawn(command, args, { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+    const errors: Buffer[] = [];
+    child.stderr.on('data', (chunk: Buffer) => errors.push(chunk));
+    child.once('error', fail);
+    child.once('exit', (code) => (code === 0 ? done() : fail(new Error(`${command} ${args.join(' ')} exited with ${code}:\n${Buffer.concat(errors).toString()}`))));
+  });
+}
+
 /** The newest modification time of the .ts files under a folder. */
 function newest(folder: string): number {
   let latest = 0;
@@ -519,9 +530,9 @@ function stale(): boolean {
 }
 
 async function build(): Promise<void> {
-  log('building dist/ and the baseline…');
+  log('building dist/ (npm run build) and the baseline…');
+  await runCommand('npm', ['run', 'build'], ROOT);
   const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-  await runNode([tsc, '-p', join(ROOT, 'tsconfig.build.json')], { cwd: ROOT });
   await runNode([tsc, '-p', join(ROOT, 'bench', 'tsconfig.baseline.json')], { cwd: ROOT });
 }
 
