@@ -7,6 +7,7 @@ import { deriveOpenId, deriveUnionId } from '../domain/identifiers.js';
 import type { SyncSetting, SystemStatus, SystemStatusDefinition } from '../domain/system-status.js';
 import { isStorableText, statusNames } from '../domain/system-status.js';
 import type { ResolvedUser } from '../domain/user-resolution.js';
+import { CompiledShapes } from './compiled-shapes.js';
 import type { Database, SystemStatusesTable, UserSystemStatusesTable } from './schema.js';
 import type {
   AccessTokenRecord,
@@ -138,6 +139,8 @@ export class KyselyRepository implements StoreTransaction {
   constructor(
     protected readonly db: Kysely<Database>,
     protected readonly dialect: EngineDialect,
+    /** The hot path's queries, compiled once per shape and shared by every transaction of the store. */
+    protected readonly shapes = new CompiledShapes(),
   ) {}
 
   /**
@@ -393,12 +396,14 @@ export class KyselyRepository implements StoreTransaction {
   // ---- system statuses --------------------------------------------------------------------
 
   async getSystemStatus(tenantKey: string, systemStatusId: string) {
-    const row = await this.db
-      .selectFrom('system_statuses')
-      .selectAll()
-      .where('tenant_key', '=', tenantKey)
-      .where('system_status_id', '=', systemStatusId)
-      .executeTakeFirst();
+    const { rows } = await this.shapes.execute(this.db, 'system_status', [tenantKey, systemStatusId], () =>
+      this.db
+        .selectFrom('system_statuses')
+        .selectAll()
+        .where('tenant_key', '=', tenantKey)
+        .where('system_status_id', '=', systemStatusId),
+    );
+    const row = rows[0];
     return row && toSystemStatus(row);
   }
 
@@ -474,24 +479,22 @@ export class KyselyRepository implements StoreTransaction {
     const found = new Map<string, { user_id: string; resigned: boolean }>();
 
     if (userIdType === 'user_id') {
-      const rows = await this.db
-        .selectFrom('users')
-        .select(['user_id', 'resigned'])
-        .where('tenant_key', '=', app.tenant_key)
-        .where('user_id', 'in', unique)
-        .execute();
+      const { rows } = await this.shapes.execute(this.db, `resolve_user_ids:${unique.length}`, [app.tenant_key, ...unique], () =>
+        this.db.selectFrom('users').select(['user_id', 'resigned']).where('tenant_key', '=', app.tenant_key).where('user_id', 'in', unique),
+      );
       for (const row of rows) found.set(row.user_id, { user_id: row.user_id, resigned: bool(row.resigned) });
     } else {
       const owner = userIdType === 'open_id' ? app.app_id : app.developer;
-      const rows = await this.db
-        .selectFrom('user_ids')
-        .innerJoin('users', (join) =>
-          join.onRef('users.tenant_key', '=', 'user_ids.tenant_key').onRef('users.user_id', '=', 'user_ids.user_id'),
-        )
-        .select(['user_ids.id_value', 'user_ids.tenant_key', 'user_ids.user_id', 'user_ids.owner', 'users.resigned'])
-        .where('user_ids.id_value', 'in', unique)
-        .where('user_ids.id_type', '=', userIdType)
-        .execute();
+      const { rows } = await this.shapes.execute(this.db, `resolve_derived_ids:${unique.length}`, [...unique, userIdType], () =>
+        this.db
+          .selectFrom('user_ids')
+          .innerJoin('users', (join) =>
+            join.onRef('users.tenant_key', '=', 'user_ids.tenant_key').onRef('users.user_id', '=', 'user_ids.user_id'),
+          )
+          .select(['user_ids.id_value', 'user_ids.tenant_key', 'user_ids.user_id', 'user_ids.owner', 'users.resigned'])
+          .where('user_ids.id_value', 'in', unique)
+          .where('user_ids.id_type', '=', userIdType),
+      );
       for (const row of rows) {
         if (row.tenant_key !== app.tenant_key) resolved.set(row.id_value, { kind: 'other_tenant' });
         // Another app's open_id (or another developer's union_id) of this tenant names nobody here.
@@ -501,12 +504,10 @@ export class KyselyRepository implements StoreTransaction {
 
     let visible: Set<string> | undefined;
     if (!app.contact_scope_all && found.size > 0) {
-      const rows = await this.db
-        .selectFrom('app_contact_users')
-        .select('user_id')
-        .where('app_id', '=', app.app_id)
-        .where('user_id', 'in', [...new Set([...found.values()].map((user) => user.user_id))])
-        .execute();
+      const userIds = [...new Set([...found.values()].map((user) => user.user_id))];
+      const { rows } = await this.shapes.execute(this.db, `contact_scope:${userIds.length}`, [app.app_id, ...userIds], () =>
+        this.db.selectFrom('app_contact_users').select('user_id').where('app_id', '=', app.app_id).where('user_id', 'in', userIds),
+      );
       visible = new Set(rows.map((row) => row.user_id));
     }
     for (const id of unique) {
@@ -525,19 +526,20 @@ export class KyselyRepository implements StoreTransaction {
   async userOpens(tenantKey: string, userIds: readonly string[]) {
     const byUser = new Map<string, StoredOpen[]>();
     if (userIds.length === 0) return byUser;
-    const rows = await this.db
-      .selectFrom('user_system_statuses as o')
-      .leftJoin('user_sync_preferences as p', (join) =>
-        join
-          .onRef('p.tenant_key', '=', 'o.tenant_key')
-          .onRef('p.user_id', '=', 'o.user_id')
-          .onRef('p.system_status_id', '=', 'o.system_status_id'),
-      )
-      .selectAll('o')
-      .select('p.sync_on')
-      .where('o.tenant_key', '=', tenantKey)
-      .where('o.user_id', 'in', userIds)
-      .execute();
+    const { rows } = await this.shapes.execute(this.db, `user_opens:${userIds.length}`, [tenantKey, ...userIds], () =>
+      this.db
+        .selectFrom('user_system_statuses as o')
+        .leftJoin('user_sync_preferences as p', (join) =>
+          join
+            .onRef('p.tenant_key', '=', 'o.tenant_key')
+            .onRef('p.user_id', '=', 'o.user_id')
+            .onRef('p.system_status_id', '=', 'o.system_status_id'),
+        )
+        .selectAll('o')
+        .select('p.sync_on')
+        .where('o.tenant_key', '=', tenantKey)
+        .where('o.user_id', 'in', userIds),
+    );
     for (const row of rows) {
       const i18n = parseJson<I18nText>(row.i18n_title);
       const open: StoredOpen = {
@@ -563,13 +565,15 @@ export class KyselyRepository implements StoreTransaction {
   async syncPreferences(tenantKey: string, systemStatusId: string, userIds: readonly string[]) {
     const preferences = new Map<string, boolean>();
     if (userIds.length === 0) return preferences;
-    const rows = await this.db
-      .selectFrom('user_sync_preferences')
-      .select(['user_id', 'sync_on'])
-      .where('tenant_key', '=', tenantKey)
-      .where('system_status_id', '=', systemStatusId)
-      .where('user_id', 'in', userIds)
-      .execute();
+    const parameters = [tenantKey, systemStatusId, ...userIds];
+    const { rows } = await this.shapes.execute(this.db, `sync_preferences:${userIds.length}`, parameters, () =>
+      this.db
+        .selectFrom('user_sync_preferences')
+        .select(['user_id', 'sync_on'])
+        .where('tenant_key', '=', tenantKey)
+        .where('system_status_id', '=', systemStatusId)
+        .where('user_id', 'in', userIds),
+    );
     for (const row of rows) preferences.set(row.user_id, bool(row.sync_on));
     return preferences;
   }
@@ -589,32 +593,35 @@ export class KyselyRepository implements StoreTransaction {
       priority: open.priority,
       open_by_default: int(open.open_by_default),
     }));
-    await this.db
-      .insertInto('user_system_statuses')
-      .values(rows)
-      .onConflict((oc) =>
-        oc.columns(['tenant_key', 'user_id', 'system_status_id']).doUpdateSet((eb) => ({
-          end_time: eb.ref('excluded.end_time'),
-          opened_at: eb.ref('excluded.opened_at'),
-          title: eb.ref('excluded.title'),
-          i18n_title: eb.ref('excluded.i18n_title'),
-          icon_key: eb.ref('excluded.icon_key'),
-          color: eb.ref('excluded.color'),
-          priority: eb.ref('excluded.priority'),
-          open_by_default: eb.ref('excluded.open_by_default'),
-        })),
-      )
-      .execute();
+    // Every row has every column, in this order: the parameters are the rows' values, row by row.
+    await this.shapes.execute(this.db, `write_opens:${rows.length}`, rows.flatMap(Object.values), () =>
+      this.db
+        .insertInto('user_system_statuses')
+        .values(rows)
+        .onConflict((oc) =>
+          oc.columns(['tenant_key', 'user_id', 'system_status_id']).doUpdateSet((eb) => ({
+            end_time: eb.ref('excluded.end_time'),
+            opened_at: eb.ref('excluded.opened_at'),
+            title: eb.ref('excluded.title'),
+            i18n_title: eb.ref('excluded.i18n_title'),
+            icon_key: eb.ref('excluded.icon_key'),
+            color: eb.ref('excluded.color'),
+            priority: eb.ref('excluded.priority'),
+            open_by_default: eb.ref('excluded.open_by_default'),
+          })),
+        ),
+    );
   }
 
   async deleteOpens(tenantKey: string, systemStatusId: string, userIds: readonly string[]) {
     if (userIds.length === 0) return;
-    await this.db
-      .deleteFrom('user_system_statuses')
-      .where('tenant_key', '=', tenantKey)
-      .where('system_status_id', '=', systemStatusId)
-      .where('user_id', 'in', userIds)
-      .execute();
+    await this.shapes.execute(this.db, `delete_opens:${userIds.length}`, [tenantKey, systemStatusId, ...userIds], () =>
+      this.db
+        .deleteFrom('user_system_statuses')
+        .where('tenant_key', '=', tenantKey)
+        .where('system_status_id', '=', systemStatusId)
+        .where('user_id', 'in', userIds),
+    );
   }
 
   async lockUsers(tenantKey: string, userIds: readonly string[]) {
@@ -657,7 +664,7 @@ export class KyselyStore extends KyselyRepository implements Store {
   }
 
   transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T> {
-    return this.dialect.transaction(this.db, (trx) => work(new KyselyRepository(trx, this.dialect)));
+    return this.dialect.transaction(this.db, (trx) => work(new KyselyRepository(trx, this.dialect, this.shapes)));
   }
 
   async clear() {

@@ -1,0 +1,75 @@
+// Summarises a V8 .cpuprofile (from `npm run bench -- --cpu-prof DIR`): self time by function and
+// by package or source folder, and total (inclusive) time of the functions that matter.
+//   node --import tsx bench/profile-top.ts FILE.cpuprofile [top N]
+import { readFileSync } from 'node:fs';
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+}
+interface Profile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+const [file, topArg] = process.argv.slice(2);
+if (!file) throw new Error('usage: profile-top.ts FILE.cpuprofile [N]');
+const top = Number(topArg ?? 30);
+const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
+
+const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+const parent = new Map<number, number>();
+for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+
+const self = new Map<number, number>();
+let total = 0;
+profile.samples.forEach((id, index) => {
+  const delta = profile.timeDeltas[index] ?? 0;
+  self.set(id, (self.get(id) ?? 0) + delta);
+  total += delta;
+});
+
+const where = (node: ProfileNode) => {
+  const { url, lineNumber } = node.callFrame;
+  const short = url.replace(/^file:\/\/.*?\/node_modules\//, '').replace(/^file:\/\/.*?\/(dist|src)\//, '$1/');
+  return short ? `${short}:${lineNumber + 1}` : '(native)';
+};
+const label = (node: ProfileNode) => `${node.callFrame.functionName || '(anonymous)'} ${where(node)}`;
+const bucket = (node: ProfileNode) => {
+  const url = node.callFrame.url;
+  const module = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)?.[1];
+  if (module) return module;
+  if (/\/(dist|src)\//.test(url)) return url.replace(/^.*\/(dist|src)\//, '$1/').replace(/\/[^/]+$/, '/');
+  if (url.startsWith('node:')) return 'node internals';
+  return node.callFrame.functionName.startsWith('(') ? node.callFrame.functionName : '(native/other)';
+};
+
+const pct = (us: number) => `${((100 * us) / total).toFixed(1).padStart(5)}%`;
+const rows = (map: Map<string, number>) =>
+  [...map.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .map(([name, us]) => `${pct(us)}  ${name}`)
+    .join('\n');
+
+const selfByFunction = new Map<string, number>();
+const selfByBucket = new Map<string, number>();
+const inclusive = new Map<string, number>();
+for (const [id, us] of self) {
+  const node = byId.get(id)!;
+  selfByFunction.set(label(node), (selfByFunction.get(label(node)) ?? 0) + us);
+  selfByBucket.set(bucket(node), (selfByBucket.get(bucket(node)) ?? 0) + us);
+  // Inclusive: credit every distinct frame on the stack once.
+  const seen = new Set<string>();
+  for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+    const name = label(byId.get(at)!);
+    if (seen.has(name)) continue;
+    seen.add(name);
+    inclusive.set(name, (inclusive.get(name) ?? 0) + us);
+  }
+}
+
+process.stdout.write(`total ${(total / 1e6).toFixed(2)} s sampled\n\nself time by package / folder\n${rows(selfByBucket)}\n\n`);
+process.stdout.write(`self time by function\n${rows(selfByFunction)}\n\ninclusive time\n${rows(inclusive)}\n`);
