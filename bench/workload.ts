@@ -3,6 +3,7 @@
 import { SCOPES } from '../src/domain/apis.js';
 import { deriveOpenId } from '../src/domain/identifiers.js';
 import type { SeedFile } from '../src/seed/seed-schema.js';
+import { seededRandom } from '../src/emulator/seeded-random.js';
 
 export const BENCH_TENANT_KEY = 'benchtenant0001';
 export const BENCH_APP_ID = 'cli_bench00000000001';
@@ -55,17 +56,8 @@ export function benchSeed(contactScope: 'all' | string[]): SeedFile {
   };
 }
 
-/** A small deterministic PRNG (mulberry32), so bodies are the same in every run. */
-export function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic, so request bodies are the same in every run. */
+export const prng = seededRandom;
 
 export const openIdAt = (index: number) => deriveOpenId(BENCH_APP_ID, BENCH_TENANT_KEY, userIdAt(index));
 
