@@ -96,6 +96,8 @@ export interface StoreReader {
   resolveUserIds(app: AppRecord, userIdType: UserIdType, ids: readonly string[]): Promise<Map<string, ResolvedUser>>;
   /** Every stored open of these users (active or expired), with sync toggles resolved. */
   userOpens(tenantKey: string, userIds: readonly string[]): Promise<Map<string, StoredOpen[]>>;
+  /** The end_time of each of these users' stored open of one status (active or expired), if any. */
+  openEndTimes(tenantKey: string, systemStatusId: string, userIds: readonly string[]): Promise<Map<string, number>>;
   /** Explicit sync toggles the users set for one status. */
   syncPreferences(tenantKey: string, systemStatusId: string, userIds: readonly string[]): Promise<Map<string, boolean>>;
 }
