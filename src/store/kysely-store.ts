@@ -476,47 +476,59 @@ export class KyselyRepository implements StoreTransaction {
     const unique = [...new Set(ids)].filter(isStorableText);
     for (const id of ids) if (!unique.includes(id)) resolved.set(id, { kind: 'invalid' });
     if (unique.length === 0) return resolved;
-    const found = new Map<string, { user_id: string; resigned: boolean }>();
+    const found = new Map<string, { user_id: string; resigned: boolean; visible: boolean }>();
+    // With a limited contact scope, the scope check rides along as a LEFT JOIN (one statement, not two).
+    const scoped = !app.contact_scope_all;
 
     if (userIdType === 'user_id') {
-      const { rows } = await this.shapes.execute(this.db, `resolve_user_ids:${unique.length}`, [app.tenant_key, ...unique], () =>
-        this.db.selectFrom('users').select(['user_id', 'resigned']).where('tenant_key', '=', app.tenant_key).where('user_id', 'in', unique),
-      );
-      for (const row of rows) found.set(row.user_id, { user_id: row.user_id, resigned: bool(row.resigned) });
+      const key = `resolve_user_ids:${scoped ? 'scoped:' : ''}${unique.length}`;
+      const parameters = scoped ? [app.app_id, app.tenant_key, ...unique] : [app.tenant_key, ...unique];
+      const { rows } = await this.shapes.execute(this.db, key, parameters, () => {
+        const base = this.db.selectFrom('users');
+        const query = scoped
+          ? base
+              .leftJoin('app_contact_users as c', (join) => join.on('c.app_id', '=', app.app_id).onRef('c.user_id', '=', 'users.user_id'))
+              .select(['users.user_id', 'users.resigned', 'c.user_id as contact_user_id'])
+          : base.select(['users.user_id', 'users.resigned', sql<null>`null`.as('contact_user_id')]);
+        return query.where('users.tenant_key', '=', app.tenant_key).where('users.user_id', 'in', unique);
+      });
+      for (const row of rows) {
+        found.set(row.user_id, { user_id: row.user_id, resigned: bool(row.resigned), visible: !scoped || row.contact_user_id !== null });
+      }
     } else {
       const owner = userIdType === 'open_id' ? app.app_id : app.developer;
-      const { rows } = await this.shapes.execute(this.db, `resolve_derived_ids:${unique.length}`, [...unique, userIdType], () =>
-        this.db
+      const key = `resolve_derived_ids:${scoped ? 'scoped:' : ''}${unique.length}`;
+      const parameters = scoped ? [app.app_id, ...unique, userIdType] : [...unique, userIdType];
+      const { rows } = await this.shapes.execute(this.db, key, parameters, () => {
+        const base = this.db
           .selectFrom('user_ids')
           .innerJoin('users', (join) =>
             join.onRef('users.tenant_key', '=', 'user_ids.tenant_key').onRef('users.user_id', '=', 'user_ids.user_id'),
-          )
-          .select(['user_ids.id_value', 'user_ids.tenant_key', 'user_ids.user_id', 'user_ids.owner', 'users.resigned'])
-          .where('user_ids.id_value', 'in', unique)
-          .where('user_ids.id_type', '=', userIdType),
-      );
+          );
+        const columns = ['user_ids.id_value', 'user_ids.tenant_key', 'user_ids.user_id', 'user_ids.owner', 'users.resigned'] as const;
+        const query = scoped
+          ? base
+              .leftJoin('app_contact_users as c', (join) => join.on('c.app_id', '=', app.app_id).onRef('c.user_id', '=', 'user_ids.user_id'))
+              .select([...columns, 'c.user_id as contact_user_id'])
+          : base.select([...columns, sql<null>`null`.as('contact_user_id')]);
+        return query.where('user_ids.id_value', 'in', unique).where('user_ids.id_type', '=', userIdType);
+      });
       for (const row of rows) {
         if (row.tenant_key !== app.tenant_key) resolved.set(row.id_value, { kind: 'other_tenant' });
         // Another app's open_id (or another developer's union_id) of this tenant names nobody here.
-        else if (row.owner === owner) found.set(row.id_value, { user_id: row.user_id, resigned: bool(row.resigned) });
+        else if (row.owner === owner) {
+          found.set(row.id_value, { user_id: row.user_id, resigned: bool(row.resigned), visible: !scoped || row.contact_user_id !== null });
+        }
       }
     }
 
-    let visible: Set<string> | undefined;
-    if (!app.contact_scope_all && found.size > 0) {
-      const userIds = [...new Set([...found.values()].map((user) => user.user_id))];
-      const { rows } = await this.shapes.execute(this.db, `contact_scope:${userIds.length}`, [app.app_id, ...userIds], () =>
-        this.db.selectFrom('app_contact_users').select('user_id').where('app_id', '=', app.app_id).where('user_id', 'in', userIds),
-      );
-      visible = new Set(rows.map((row) => row.user_id));
-    }
     for (const id of unique) {
       if (resolved.has(id)) continue;
       const user = found.get(id);
       resolved.set(
         id,
         user
-          ? { kind: 'user', user_id: user.user_id, resigned: user.resigned, visible: !visible || visible.has(user.user_id) }
+          ? { kind: 'user', user_id: user.user_id, resigned: user.resigned, visible: user.visible }
           : { kind: 'invalid' },
       );
     }
