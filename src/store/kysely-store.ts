@@ -7,6 +7,7 @@ import { deriveOpenId, deriveUnionId } from '../domain/identifiers.js';
 import type { SyncSetting, SystemStatus, SystemStatusDefinition } from '../domain/system-status.js';
 import { isStorableText, statusNames } from '../domain/system-status.js';
 import type { ResolvedUser } from '../domain/user-resolution.js';
+import type { UserState } from '../domain/batch-open.js';
 import { CompiledShapes } from './compiled-shapes.js';
 import type { Database, SystemStatusesTable, UserSystemStatusesTable } from './schema.js';
 import type {
@@ -58,6 +59,25 @@ function toSystemStatus(row: SystemStatusesTable): SystemStatus {
     color: row.color as Color,
     priority: Number(row.priority),
     sync_setting: JSON.parse(row.sync_setting) as SyncSetting,
+  };
+}
+
+type OpenRow = UserSystemStatusesTable & { sync_on: number | null };
+
+function toStoredOpen(row: OpenRow): StoredOpen {
+  const i18n = parseJson<I18nText>(row.i18n_title);
+  return {
+    user_id: row.user_id,
+    system_status_id: row.system_status_id,
+    end_time: Number(row.end_time),
+    opened_at: Number(row.opened_at),
+    title: row.title,
+    ...(i18n ? { i18n_title: i18n } : {}),
+    icon_key: row.icon_key as IconKey,
+    color: row.color as Color,
+    priority: Number(row.priority),
+    open_by_default: bool(row.open_by_default),
+    sync_on: row.sync_on === null ? bool(row.open_by_default) : bool(row.sync_on),
   };
 }
 
@@ -553,25 +573,72 @@ export class KyselyRepository implements StoreTransaction {
         .where('o.user_id', 'in', userIds),
     );
     for (const row of rows) {
-      const i18n = parseJson<I18nText>(row.i18n_title);
-      const open: StoredOpen = {
-        user_id: row.user_id,
-        system_status_id: row.system_status_id,
-        end_time: Number(row.end_time),
-        opened_at: Number(row.opened_at),
-        title: row.title,
-        ...(i18n ? { i18n_title: i18n } : {}),
-        icon_key: row.icon_key as IconKey,
-        color: row.color as Color,
-        priority: Number(row.priority),
-        open_by_default: bool(row.open_by_default),
-        sync_on: row.sync_on === null ? bool(row.open_by_default) : bool(row.sync_on),
-      };
+      const open = toStoredOpen(row);
       const list = byUser.get(row.user_id);
       if (list) list.push(open);
       else byUser.set(row.user_id, [open]);
     }
     return byUser;
+  }
+
+  async batchOpenStates(tenantKey: string, systemStatusId: string, userIds: readonly string[], nowSeconds: number) {
+    const states = new Map<string, UserState>();
+    if (userIds.length === 0) return states;
+    const parameters = [tenantKey, ...userIds, nowSeconds, tenantKey, systemStatusId, ...userIds];
+    // Active opens, then the toggles for this status as rows whose open columns are null (end_time tells them apart).
+    const { rows } = await this.shapes.execute(this.db, `batch_open_states:${userIds.length}`, parameters, () =>
+      this.db
+        .selectFrom('user_system_statuses as o')
+        .leftJoin('user_sync_preferences as p', (join) =>
+          join
+            .onRef('p.tenant_key', '=', 'o.tenant_key')
+            .onRef('p.user_id', '=', 'o.user_id')
+            .onRef('p.system_status_id', '=', 'o.system_status_id'),
+        )
+        .select([
+          'o.user_id',
+          'o.system_status_id',
+          'o.end_time',
+          'o.opened_at',
+          'o.title',
+          'o.i18n_title',
+          'o.icon_key',
+          'o.color',
+          'o.priority',
+          'o.open_by_default',
+          'p.sync_on',
+        ])
+        .where('o.tenant_key', '=', tenantKey)
+        .where('o.user_id', 'in', userIds)
+        .where('o.end_time', '>', nowSeconds)
+        .unionAll(
+          this.db
+            .selectFrom('user_sync_preferences')
+            .select([
+              'user_id',
+              'system_status_id',
+              sql<null>`null`.as('end_time'),
+              sql<null>`null`.as('opened_at'),
+              sql<null>`null`.as('title'),
+              sql<null>`null`.as('i18n_title'),
+              sql<null>`null`.as('icon_key'),
+              sql<null>`null`.as('color'),
+              sql<null>`null`.as('priority'),
+              sql<null>`null`.as('open_by_default'),
+              'sync_on',
+            ])
+            .where('tenant_key', '=', tenantKey)
+            .where('system_status_id', '=', systemStatusId)
+            .where('user_id', 'in', userIds) as never,
+        ),
+    );
+    for (const row of rows as (OpenRow | (Pick<OpenRow, 'user_id' | 'system_status_id' | 'sync_on'> & { end_time: null }))[]) {
+      let state = states.get(row.user_id);
+      if (!state) states.set(row.user_id, (state = { opens: [] }));
+      if (row.end_time === null) state.sync_preference = bool(row.sync_on!);
+      else state.opens.push(toStoredOpen(row));
+    }
+    return states;
   }
 
   async openEndTimes(tenantKey: string, systemStatusId: string, userIds: readonly string[]) {
