@@ -101,10 +101,11 @@ export class ExpiryScheduler {
       for (const userId of change.user_ids) this.current.delete(keyOf(change.tenant_key, userId, change.system_status_id));
       return;
     }
-    const opens = await this.services.store.userOpens(change.tenant_key, change.user_ids);
+    // Only the changed status's end_times: reading the users' whole opens cost as much as the batch's own read.
+    const endTimes = await this.services.store.openEndTimes(change.tenant_key, change.system_status_id, change.user_ids);
     for (const userId of change.user_ids) {
-      const open = opens.get(userId)?.find((candidate) => candidate.system_status_id === change.system_status_id);
-      if (open) this.track(change.tenant_key, userId, change.system_status_id, open.end_time);
+      const endTime = endTimes.get(userId);
+      if (endTime !== undefined) this.track(change.tenant_key, userId, change.system_status_id, endTime);
     }
     await this.expireDue();
   }

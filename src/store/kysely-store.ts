@@ -7,6 +7,7 @@ import { deriveOpenId, deriveUnionId } from '../domain/identifiers.js';
 import type { SyncSetting, SystemStatus, SystemStatusDefinition } from '../domain/system-status.js';
 import { isStorableText, statusNames } from '../domain/system-status.js';
 import type { ResolvedUser } from '../domain/user-resolution.js';
+import type { UserState } from '../domain/batch-open.js';
 import { CompiledShapes } from './compiled-shapes.js';
 import type { Database, SystemStatusesTable, UserSystemStatusesTable } from './schema.js';
 import type {
@@ -58,6 +59,25 @@ function toSystemStatus(row: SystemStatusesTable): SystemStatus {
     color: row.color as Color,
     priority: Number(row.priority),
     sync_setting: JSON.parse(row.sync_setting) as SyncSetting,
+  };
+}
+
+type OpenRow = UserSystemStatusesTable & { sync_on: number | null };
+
+function toStoredOpen(row: OpenRow): StoredOpen {
+  const i18n = parseJson<I18nText>(row.i18n_title);
+  return {
+    user_id: row.user_id,
+    system_status_id: row.system_status_id,
+    end_time: Number(row.end_time),
+    opened_at: Number(row.opened_at),
+    title: row.title,
+    ...(i18n ? { i18n_title: i18n } : {}),
+    icon_key: row.icon_key as IconKey,
+    color: row.color as Color,
+    priority: Number(row.priority),
+    open_by_default: bool(row.open_by_default),
+    sync_on: row.sync_on === null ? bool(row.open_by_default) : bool(row.sync_on),
   };
 }
 
@@ -476,47 +496,59 @@ export class KyselyRepository implements StoreTransaction {
     const unique = [...new Set(ids)].filter(isStorableText);
     for (const id of ids) if (!unique.includes(id)) resolved.set(id, { kind: 'invalid' });
     if (unique.length === 0) return resolved;
-    const found = new Map<string, { user_id: string; resigned: boolean }>();
+    const found = new Map<string, { user_id: string; resigned: boolean; visible: boolean }>();
+    // With a limited contact scope, the scope check rides along as a LEFT JOIN (one statement, not two).
+    const scoped = !app.contact_scope_all;
 
     if (userIdType === 'user_id') {
-      const { rows } = await this.shapes.execute(this.db, `resolve_user_ids:${unique.length}`, [app.tenant_key, ...unique], () =>
-        this.db.selectFrom('users').select(['user_id', 'resigned']).where('tenant_key', '=', app.tenant_key).where('user_id', 'in', unique),
-      );
-      for (const row of rows) found.set(row.user_id, { user_id: row.user_id, resigned: bool(row.resigned) });
+      const key = `resolve_user_ids:${scoped ? 'scoped:' : ''}${unique.length}`;
+      const parameters = scoped ? [app.app_id, app.tenant_key, ...unique] : [app.tenant_key, ...unique];
+      const { rows } = await this.shapes.execute(this.db, key, parameters, () => {
+        const base = this.db.selectFrom('users');
+        const query = scoped
+          ? base
+              .leftJoin('app_contact_users as c', (join) => join.on('c.app_id', '=', app.app_id).onRef('c.user_id', '=', 'users.user_id'))
+              .select(['users.user_id', 'users.resigned', 'c.user_id as contact_user_id'])
+          : base.select(['users.user_id', 'users.resigned', sql<null>`null`.as('contact_user_id')]);
+        return query.where('users.tenant_key', '=', app.tenant_key).where('users.user_id', 'in', unique);
+      });
+      for (const row of rows) {
+        found.set(row.user_id, { user_id: row.user_id, resigned: bool(row.resigned), visible: !scoped || row.contact_user_id !== null });
+      }
     } else {
       const owner = userIdType === 'open_id' ? app.app_id : app.developer;
-      const { rows } = await this.shapes.execute(this.db, `resolve_derived_ids:${unique.length}`, [...unique, userIdType], () =>
-        this.db
+      const key = `resolve_derived_ids:${scoped ? 'scoped:' : ''}${unique.length}`;
+      const parameters = scoped ? [app.app_id, ...unique, userIdType] : [...unique, userIdType];
+      const { rows } = await this.shapes.execute(this.db, key, parameters, () => {
+        const base = this.db
           .selectFrom('user_ids')
           .innerJoin('users', (join) =>
             join.onRef('users.tenant_key', '=', 'user_ids.tenant_key').onRef('users.user_id', '=', 'user_ids.user_id'),
-          )
-          .select(['user_ids.id_value', 'user_ids.tenant_key', 'user_ids.user_id', 'user_ids.owner', 'users.resigned'])
-          .where('user_ids.id_value', 'in', unique)
-          .where('user_ids.id_type', '=', userIdType),
-      );
+          );
+        const columns = ['user_ids.id_value', 'user_ids.tenant_key', 'user_ids.user_id', 'user_ids.owner', 'users.resigned'] as const;
+        const query = scoped
+          ? base
+              .leftJoin('app_contact_users as c', (join) => join.on('c.app_id', '=', app.app_id).onRef('c.user_id', '=', 'user_ids.user_id'))
+              .select([...columns, 'c.user_id as contact_user_id'])
+          : base.select([...columns, sql<null>`null`.as('contact_user_id')]);
+        return query.where('user_ids.id_value', 'in', unique).where('user_ids.id_type', '=', userIdType);
+      });
       for (const row of rows) {
         if (row.tenant_key !== app.tenant_key) resolved.set(row.id_value, { kind: 'other_tenant' });
         // Another app's open_id (or another developer's union_id) of this tenant names nobody here.
-        else if (row.owner === owner) found.set(row.id_value, { user_id: row.user_id, resigned: bool(row.resigned) });
+        else if (row.owner === owner) {
+          found.set(row.id_value, { user_id: row.user_id, resigned: bool(row.resigned), visible: !scoped || row.contact_user_id !== null });
+        }
       }
     }
 
-    let visible: Set<string> | undefined;
-    if (!app.contact_scope_all && found.size > 0) {
-      const userIds = [...new Set([...found.values()].map((user) => user.user_id))];
-      const { rows } = await this.shapes.execute(this.db, `contact_scope:${userIds.length}`, [app.app_id, ...userIds], () =>
-        this.db.selectFrom('app_contact_users').select('user_id').where('app_id', '=', app.app_id).where('user_id', 'in', userIds),
-      );
-      visible = new Set(rows.map((row) => row.user_id));
-    }
     for (const id of unique) {
       if (resolved.has(id)) continue;
       const user = found.get(id);
       resolved.set(
         id,
         user
-          ? { kind: 'user', user_id: user.user_id, resigned: user.resigned, visible: !visible || visible.has(user.user_id) }
+          ? { kind: 'user', user_id: user.user_id, resigned: user.resigned, visible: user.visible }
           : { kind: 'invalid' },
       );
     }
@@ -541,25 +573,88 @@ export class KyselyRepository implements StoreTransaction {
         .where('o.user_id', 'in', userIds),
     );
     for (const row of rows) {
-      const i18n = parseJson<I18nText>(row.i18n_title);
-      const open: StoredOpen = {
-        user_id: row.user_id,
-        system_status_id: row.system_status_id,
-        end_time: Number(row.end_time),
-        opened_at: Number(row.opened_at),
-        title: row.title,
-        ...(i18n ? { i18n_title: i18n } : {}),
-        icon_key: row.icon_key as IconKey,
-        color: row.color as Color,
-        priority: Number(row.priority),
-        open_by_default: bool(row.open_by_default),
-        sync_on: row.sync_on === null ? bool(row.open_by_default) : bool(row.sync_on),
-      };
+      const open = toStoredOpen(row);
       const list = byUser.get(row.user_id);
       if (list) list.push(open);
       else byUser.set(row.user_id, [open]);
     }
     return byUser;
+  }
+
+  async batchOpenStates(tenantKey: string, systemStatusId: string, userIds: readonly string[], nowSeconds: number) {
+    const states = new Map<string, UserState>();
+    if (userIds.length === 0) return states;
+    const parameters = [tenantKey, ...userIds, nowSeconds, tenantKey, systemStatusId, ...userIds];
+    // Active opens, then the toggles for this status as rows whose open columns are null (end_time tells them apart).
+    const { rows } = await this.shapes.execute(this.db, `batch_open_states:${userIds.length}`, parameters, () =>
+      this.db
+        .selectFrom('user_system_statuses as o')
+        .leftJoin('user_sync_preferences as p', (join) =>
+          join
+            .onRef('p.tenant_key', '=', 'o.tenant_key')
+            .onRef('p.user_id', '=', 'o.user_id')
+            .onRef('p.system_status_id', '=', 'o.system_status_id'),
+        )
+        .select([
+          'o.user_id',
+          'o.system_status_id',
+          'o.end_time',
+          'o.opened_at',
+          'o.title',
+          'o.i18n_title',
+          'o.icon_key',
+          'o.color',
+          'o.priority',
+          'o.open_by_default',
+          'p.sync_on',
+        ])
+        .where('o.tenant_key', '=', tenantKey)
+        .where('o.user_id', 'in', userIds)
+        .where('o.end_time', '>', nowSeconds)
+        .unionAll(
+          this.db
+            .selectFrom('user_sync_preferences')
+            .select([
+              'user_id',
+              'system_status_id',
+              sql<null>`null`.as('end_time'),
+              sql<null>`null`.as('opened_at'),
+              sql<null>`null`.as('title'),
+              sql<null>`null`.as('i18n_title'),
+              sql<null>`null`.as('icon_key'),
+              sql<null>`null`.as('color'),
+              sql<null>`null`.as('priority'),
+              sql<null>`null`.as('open_by_default'),
+              'sync_on',
+            ])
+            .where('tenant_key', '=', tenantKey)
+            .where('system_status_id', '=', systemStatusId)
+            .where('user_id', 'in', userIds) as never,
+        ),
+    );
+    for (const row of rows as (OpenRow | (Pick<OpenRow, 'user_id' | 'system_status_id' | 'sync_on'> & { end_time: null }))[]) {
+      let state = states.get(row.user_id);
+      if (!state) states.set(row.user_id, (state = { opens: [] }));
+      if (row.end_time === null) state.sync_preference = bool(row.sync_on!);
+      else state.opens.push(toStoredOpen(row));
+    }
+    return states;
+  }
+
+  async openEndTimes(tenantKey: string, systemStatusId: string, userIds: readonly string[]) {
+    const endTimes = new Map<string, number>();
+    if (userIds.length === 0) return endTimes;
+    const parameters = [tenantKey, systemStatusId, ...userIds];
+    const { rows } = await this.shapes.execute(this.db, `open_end_times:${userIds.length}`, parameters, () =>
+      this.db
+        .selectFrom('user_system_statuses')
+        .select(['user_id', 'end_time'])
+        .where('tenant_key', '=', tenantKey)
+        .where('system_status_id', '=', systemStatusId)
+        .where('user_id', 'in', userIds),
+    );
+    for (const row of rows) endTimes.set(row.user_id, Number(row.end_time));
+    return endTimes;
   }
 
   async syncPreferences(tenantKey: string, systemStatusId: string, userIds: readonly string[]) {

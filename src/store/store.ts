@@ -4,6 +4,7 @@ import type { AppType, UserIdType } from '../domain/enums.js';
 import type { SystemStatus, SystemStatusDefinition } from '../domain/system-status.js';
 import type { ResolvedUser } from '../domain/user-resolution.js';
 import type { UserStatusOpen } from '../domain/user-status.js';
+import type { UserState } from '../domain/batch-open.js';
 
 export interface TenantRecord {
   tenant_key: string;
@@ -96,6 +97,14 @@ export interface StoreReader {
   resolveUserIds(app: AppRecord, userIdType: UserIdType, ids: readonly string[]): Promise<Map<string, ResolvedUser>>;
   /** Every stored open of these users (active or expired), with sync toggles resolved. */
   userOpens(tenantKey: string, userIds: readonly string[]): Promise<Map<string, StoredOpen[]>>;
+  /**
+   * What batch_open needs of these users in one round trip: their opens still active at
+   * `nowSeconds` (sync toggles resolved) and their explicit sync toggle for `systemStatusId`.
+   * Users with neither are absent.
+   */
+  batchOpenStates(tenantKey: string, systemStatusId: string, userIds: readonly string[], nowSeconds: number): Promise<Map<string, UserState>>;
+  /** The end_time of each of these users' stored open of one status (active or expired), if any. */
+  openEndTimes(tenantKey: string, systemStatusId: string, userIds: readonly string[]): Promise<Map<string, number>>;
   /** Explicit sync toggles the users set for one status. */
   syncPreferences(tenantKey: string, systemStatusId: string, userIds: readonly string[]): Promise<Map<string, boolean>>;
 }

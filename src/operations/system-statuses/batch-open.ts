@@ -33,11 +33,8 @@ export async function batchOpen(
       end_time: endTimes[index],
       resolved: resolved.get(item.user_id)!,
     }));
-    const opens = await tx.userOpens(tenantKey, userIds);
-    const preferences = await tx.syncPreferences(tenantKey, systemStatusId, userIds);
-    const states = new Map(
-      userIds.map((userId) => [userId, { opens: opens.get(userId) ?? [], sync_preference: preferences.get(userId) }]),
-    );
+    // Expired opens are absent to the plan (an expired open of this status is replaced like a missing one).
+    const states = await tx.batchOpenStates(tenantKey, systemStatusId, userIds, nowSeconds);
     const plan = planBatchOpen(status, entries, states, nowMs);
     await tx.writeOpens(
       tenantKey,
