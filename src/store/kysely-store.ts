@@ -45,6 +45,16 @@ const chunks = <T>(items: readonly T[], size = CHUNK): T[][] => {
   return out;
 };
 
+/**
+ * A look-up by many user ids (a whole tenant, for snapshots) in parts of CHUNK: one statement may
+ * bind only so many parameters (SQLite 32766, PostgreSQL 65535), and ids are disjoint across parts.
+ */
+async function inParts<V>(userIds: readonly string[], lookUp: (part: string[]) => Promise<Map<string, V>>): Promise<Map<string, V>> {
+  const merged = new Map<string, V>();
+  for (const part of chunks(userIds)) for (const [key, value] of await lookUp(part)) merged.set(key, value);
+  return merged;
+}
+
 const parseJson = <T>(text: string | null): T | undefined => (text === null ? undefined : (JSON.parse(text) as T));
 const bool = (value: number) => value === 1;
 const int = (value: boolean) => (value ? 1 : 0);
@@ -555,7 +565,8 @@ export class KyselyRepository implements StoreTransaction {
     return resolved;
   }
 
-  async userOpens(tenantKey: string, userIds: readonly string[]) {
+  async userOpens(tenantKey: string, userIds: readonly string[]): Promise<Map<string, StoredOpen[]>> {
+    if (userIds.length > CHUNK) return inParts(userIds, (part) => this.userOpens(tenantKey, part));
     const byUser = new Map<string, StoredOpen[]>();
     if (userIds.length === 0) return byUser;
     const { rows } = await this.shapes.execute(this.db, `user_opens:${userIds.length}`, [tenantKey, ...userIds], () =>
@@ -657,7 +668,8 @@ export class KyselyRepository implements StoreTransaction {
     return endTimes;
   }
 
-  async syncPreferences(tenantKey: string, systemStatusId: string, userIds: readonly string[]) {
+  async syncPreferences(tenantKey: string, systemStatusId: string, userIds: readonly string[]): Promise<Map<string, boolean>> {
+    if (userIds.length > CHUNK) return inParts(userIds, (part) => this.syncPreferences(tenantKey, systemStatusId, part));
     const preferences = new Map<string, boolean>();
     if (userIds.length === 0) return preferences;
     const parameters = [tenantKey, systemStatusId, ...userIds];
