@@ -92,8 +92,27 @@ export class ExpiryScheduler {
   }
 
   private track(tenantKey: string, userId: string, statusId: string, endTime: number): void {
-    this.current.set(keyOf(tenantKey, userId, statusId), endTime);
+    const key = keyOf(tenantKey, userId, statusId);
+    // Re-opened with the same end_time: its heap entry is still there.
+    if (this.current.get(key) === endTime) return;
+    this.current.set(key, endTime);
     this.heap.push({ end_time: endTime, tenant_key: tenantKey, user_id: userId, system_status_id: statusId });
+    // Superseded and closed entries are dropped when they surface; under steady re-opens they would
+    // pile up until their end_times, so the heap is rebuilt from the live index before they outnumber it.
+    if (this.heap.size > 2 * this.current.size + 1024) this.compact();
+  }
+
+  /** How many opens are tracked, and how many heap entries (live and superseded) wait. */
+  get size(): { tracked: number; queued: number } {
+    return { tracked: this.current.size, queued: this.heap.size };
+  }
+
+  private compact(): void {
+    this.heap.clear();
+    for (const [key, end_time] of this.current) {
+      const [tenant_key, user_id, system_status_id] = key.split('\0');
+      this.heap.push({ end_time, tenant_key, user_id, system_status_id });
+    }
   }
 
   private async follow(change: StatusChangeEvent): Promise<void> {
