@@ -1,8 +1,7 @@
 // How the control API shows stored records: one shape per resource, shared by every route.
 import { deriveOpenId, deriveUnionId } from '../domain/identifiers.js';
-import { isActive, shownStatus } from '../domain/user-status.js';
-import type { OpenView, UserStatusView } from '../operations/user-status-view.js';
-import type { AppRecord, ContactScope, StoreReader, StoredOpen, TenantRecord, UserRecord } from '../store/store.js';
+import { type OpenView, statusView, type UserStatusView } from '../operations/user-status-view.js';
+import type { AppRecord, ContactScope, StoreReader, TenantRecord, UserRecord } from '../store/store.js';
 
 export interface AppView {
   app_id: string;
@@ -57,10 +56,6 @@ export function userIds(apps: readonly AppRecord[], tenantKey: string, userId: s
   return { open_ids, union_ids };
 }
 
-function openView({ user_id: _user, opened_at: _opened, open_by_default: _default, ...view }: StoredOpen): OpenView {
-  return view;
-}
-
 /** Users with what their client shows now and their active opens (highest priority first). */
 export async function userViews(store: StoreReader, tenantKey: string, users: readonly UserRecord[], nowMs: number): Promise<UserView[]> {
   const nowSeconds = Math.floor(nowMs / 1000);
@@ -68,15 +63,10 @@ export async function userViews(store: StoreReader, tenantKey: string, users: re
     tenantKey,
     users.map((user) => user.user_id),
   );
-  return users.map((user) => {
-    const active = (opens.get(user.user_id) ?? []).filter((open) => isActive(open, nowSeconds));
-    active.sort((a, b) => a.priority - b.priority || b.opened_at - a.opened_at);
-    const shown = shownStatus(active, nowSeconds);
-    let shownView: UserView['shown'] = null;
-    if (shown) {
-      const { priority: _priority, sync_on: _sync, ...rest } = openView(shown);
-      shownView = rest;
-    }
-    return { user_id: user.user_id, name: user.name, resigned: user.resigned, shown: shownView, open: active.map(openView) };
-  });
+  return users.map((user) => ({
+    user_id: user.user_id,
+    name: user.name,
+    resigned: user.resigned,
+    ...statusView(opens.get(user.user_id) ?? [], nowSeconds),
+  }));
 }
