@@ -3,7 +3,6 @@ import type { SystemStatus } from '../../domain/system-status.js';
 import type { Services } from '../context.js';
 
 export const DEFAULT_PAGE_SIZE = 50;
-export const MAX_PAGE_SIZE = 50;
 
 export interface SystemStatusPage {
   items: SystemStatus[];
