@@ -1,29 +1,11 @@
 // Every request the console makes: the control API under /_sysstatus and, for anything an app
 // could do, the real platform endpoints with a real tenant_access_token.
 
-export interface I18nText {
-  zh_cn?: string;
-  en_us?: string;
-  ja_jp?: string;
-}
-
-export interface SyncSetting {
-  is_open_by_default: boolean;
-  title: string;
-  i18n_title?: I18nText;
-  explain: string;
-  i18n_explain?: I18nText;
-}
-
-export interface SystemStatus {
-  system_status_id: string;
-  title: string;
-  i18n_title?: I18nText;
-  icon_key: string;
-  color: string;
-  priority: number;
-  sync_setting: SyncSetting;
-}
+// The platform's own shapes, from the domain (types only: nothing of the server is bundled).
+export type { I18nText } from '../../domain/enums.js';
+export type { SyncSetting, SystemStatus } from '../../domain/system-status.js';
+import type { I18nText } from '../../domain/enums.js';
+import type { SystemStatus } from '../../domain/system-status.js';
 
 export interface ChipLike {
   system_status_id: string;
