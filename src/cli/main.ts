@@ -1,4 +1,5 @@
 import { resolve, join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 import { buildApp } from '../app.js';
 import { PlatformRateLimiter } from '../http/rate-limiter.js';
 import { createRedisLimiters } from '../http/redis-limiters.js';
@@ -25,7 +26,19 @@ function redactUrl(url: string): string {
   }
 }
 
+/**
+ * Under load V8 lets the heap grow to about four times what is live before a full collection:
+ * 50-user batch_opens took the server from 135 MiB at rest to 345 MiB while about 60 MiB was live.
+ * A growth factor of 1.5 kept the peak near 217 MiB at the same throughput. A flag given on the
+ * command line or in NODE_OPTIONS wins.
+ */
+function limitHeapGrowth() {
+  const given = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((arg) => arg.includes('heap-growing-percent'));
+  if (!given) setFlagsFromString('--heap-growing-percent=50');
+}
+
 async function serve(config: ReturnType<typeof parseCommand>['config']) {
+  limitHeapGrowth();
   const seed = config.seed_file ? loadSeedFile(config.seed_file) : DEMO_SEED;
   const metrics = new Metrics();
   const store = instrumentStore(await createStore({ memory: config.memory, dataDir: config.data_dir, databaseUrl: config.database_url }), metrics);
