@@ -70,6 +70,16 @@ export interface PgReport {
   sysstatus?: ScenarioReport;
 }
 
+/** The batch_open statements straight through better-sqlite3 (bench/baseline/sqlite-batch-open.ts). */
+export interface SqliteCeilingReport {
+  transactionsPerSec: number;
+  rowsPerSec: number;
+  cpuMsPerTransaction: number;
+  p50: number;
+  p99: number;
+  rounds: number[];
+}
+
 export interface BenchReport {
   date: string;
   machine: string;
@@ -85,6 +95,7 @@ export interface BenchReport {
   scenarios: ScenarioReport[];
   scaling: ScalingReport[];
   rateLimit?: RateLimitReport;
+  sqliteCeiling?: SqliteCeilingReport;
   pg?: PgReport;
   targets: { name: string; target: string; measured: string; met: boolean }[];
   notes: string[];
@@ -188,6 +199,7 @@ export function printReport(report: BenchReport): string {
     out.push('', 'Scaling: batch_open, 50 users per request, 10 statuses');
     out.push(...table(SCALING_HEAD, scalingRows(report), SCALING_ALIGN));
   }
+  if (report.sqliteCeiling) out.push('', 'SQLite storage ceiling', ...ceilingLines(report));
   if (report.rateLimit) out.push('', 'Rate limits on', ...rateLimitLines(report.rateLimit));
   if (report.pg) out.push('', 'PostgreSQL', ...pgLines(report.pg));
   if (report.targets.length) {
@@ -196,6 +208,21 @@ export function printReport(report: BenchReport): string {
   }
   for (const note of report.notes) out.push(`note: ${note}`);
   return out.join('\n');
+}
+
+function ceilingLines(report: BenchReport): string[] {
+  const ceiling = report.sqliteCeiling;
+  if (!ceiling) return [];
+  const lines = [
+    `the same statements as a 50-user batch_open, one transaction each, straight through better-sqlite3 in one process (no HTTP, Kysely or validation): ${n(ceiling.transactionsPerSec)} transactions/s (${n(ceiling.rowsPerSec)} rows written/s), ${n(ceiling.cpuMsPerTransaction)} ms CPU each, p50 ${n(ceiling.p50)} ms, p99 ${n(ceiling.p99)} ms`,
+  ];
+  const open50 = report.scenarios.find((s) => s.id === 'batch_open_50');
+  if (open50) {
+    lines.push(
+      `by CPU per request, sysstatus's batch_open of 50 users runs at ${x(ceiling.cpuMsPerTransaction / open50.sysstatus.cpuMsPerRequest)} this storage ceiling, and the ceiling itself at ${x(open50.baseline.cpuMsPerRequest / ceiling.cpuMsPerTransaction)} bare Fastify`,
+    );
+  }
+  return lines;
 }
 
 function pgLines(pg: PgReport): string[] {
@@ -262,6 +289,10 @@ export function markdownReport(report: BenchReport, analysis: string): string {
       out.push(`- ${s.label}: ${s.sysstatusRounds.map((v) => n(v)).join(', ')} / ${s.baselineRounds.map((v) => n(v)).join(', ')}`);
     }
     out.push('');
+  }
+  if (report.sqliteCeiling) {
+    out.push('## SQLite storage ceiling', '');
+    out.push(...ceilingLines(report).map((line) => `- ${line}`), '');
   }
   if (report.cold) {
     out.push('## Cold start and memory at rest', '');

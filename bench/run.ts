@@ -1,12 +1,13 @@
 // npm run bench: starts sysstatus and a bare-Fastify baseline as separate processes, drives both
 // with autocannon over loopback, alternating them, and reports medians and ratios.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, type as osType, release } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { USAGE as SERVE_USAGE } from '../src/cli/parse-args.js';
 import { type RawUpsertResult, dropRawUpsert, prepareRawUpsert, runRawUpsert } from './baseline/pg-upsert.js';
+import type { SqliteCeilingResult } from './baseline/sqlite-batch-open.js';
 import { type LoadResult, type RequestSpec, type Slot, runLoad } from './load.js';
 import { type BenchOptions, parseBenchOptions, USAGE } from './options.js';
 import { freePort, httpCall, processCpuMs, type ServerProcess, runNode, startServer, withRssSampling } from './processes.js';
@@ -16,6 +17,7 @@ import {
   type Figures,
   type PgReport,
   type RateLimitReport,
+  type SqliteCeilingReport,
   type ScalingReport,
   type ScenarioReport,
   markdownReport,
@@ -38,6 +40,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const WORK = join(ROOT, '.tmp', 'bench');
 const BASELINE_JS = join(ROOT, '.tmp', 'bench-build', 'bench', 'baseline', 'bare-fastify.js');
 const SYSSTATUS_JS = join(ROOT, 'bin', 'sysstatus.js');
+const CEILING_TS = join(ROOT, 'bench', 'baseline', 'sqlite-batch-open.ts');
 const POOL_SIZE = 256;
 
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
@@ -294,6 +297,35 @@ async function throughput(options: BenchOptions, dataDir: string): Promise<{ sce
   } finally {
     await sys.stop();
     await base.stop();
+  }
+}
+
+/** The storage ceiling, on a copy of the throughput tenant as the scenarios left it, alternating nothing: it runs alone. */
+async function sqliteCeiling(options: BenchOptions, dataDir: string): Promise<SqliteCeilingReport> {
+  const copy = join(WORK, 'ceiling');
+  mkdirSync(copy, { recursive: true });
+  const file = join(copy, 'sysstatus.sqlite');
+  copyFileSync(join(dataDir, 'sysstatus.sqlite'), file);
+  const run = async (durationSec: number) =>
+    JSON.parse(
+      await runNode(['--import', 'tsx', CEILING_TS, '--file', file, '--users', String(options.users), '--duration', String(durationSec)], { cwd: ROOT }),
+    ) as SqliteCeilingResult;
+  try {
+    await run(options.warmupSec);
+    const runs: SqliteCeilingResult[] = [];
+    for (let round = 0; round < options.rounds; round++) runs.push(await run(options.durationSec));
+    const report: SqliteCeilingReport = {
+      transactionsPerSec: median(runs.map((r) => r.transactionsPerSec)),
+      rowsPerSec: median(runs.map((r) => r.rowsPerSec)),
+      cpuMsPerTransaction: median(runs.map((r) => r.cpuMsPerTransaction)),
+      p50: median(runs.map((r) => r.p50)),
+      p99: median(runs.map((r) => r.p99)),
+      rounds: runs.map((r) => r.transactionsPerSec),
+    };
+    log(`SQLite storage ceiling: ${report.transactionsPerSec.toFixed(0)} batch_open transactions/s, ${report.cpuMsPerTransaction.toFixed(2)} ms CPU each`);
+    return report;
+  } finally {
+    rmSync(copy, { recursive: true, force: true });
   }
 }
 
@@ -587,6 +619,7 @@ async function main(): Promise<void> {
     const { scenarios, restMiB } = await throughput(options, dataDir);
     report.scenarios = scenarios;
     report.notes.push(`sysstatus RSS at rest before the throughput runs: ${restMiB.toFixed(0)} MiB`);
+    if (options.scenarios.size === 0 || options.scenarios.has('batch_open_50')) report.sqliteCeiling = await sqliteCeiling(options, dataDir);
   }
   if (options.groups.has('scaling')) report.scaling = await scaling(options);
   if (options.groups.has('rate-limit')) report.rateLimit = await rateLimited(options, dataDir);

@@ -17,3 +17,10 @@ export function formatNumber(value: number, digits?: number): string {
 }
 
 export const formatRatio = (value: number) => (Number.isFinite(value) ? `${value.toFixed(2)}×` : '–');
+
+/** The value below which `p` per cent of the values lie (nearest rank). */
+export function percentile(values: readonly number[], p: number): number {
+  const sorted = values.filter((value) => Number.isFinite(value)).sort((a, b) => a - b);
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}

@@ -35,6 +35,8 @@ describe('npm run bench -- --quick', { timeout: 600_000 }, () => {
     assert.ok(Object.keys(open.results).length >= 3, `batch_open saw mixed results: ${JSON.stringify(open.results)}`);
     assert.ok(report.cold && report.cold.baselineMs > 0 && report.cold.sysstatusMemoryMs > 0);
     assert.equal(report.scaling.length, 1);
+    // The storage ceiling ran the batch_open statements for real.
+    assert.ok(report.sqliteCeiling && report.sqliteCeiling.rowsPerSec > 0 && report.sqliteCeiling.cpuMsPerTransaction > 0);
 
     // Refusals under overload are the platform's 429 (how many get through depends on the machine).
     const limited = report.rateLimit!;
@@ -45,7 +47,7 @@ describe('npm run bench -- --quick', { timeout: 600_000 }, () => {
     assert.match(report.pg?.skipped ?? '', /database-url/);
 
     const markdown = readFileSync(join(dir, 'benchmarks.md'), 'utf8');
-    for (const heading of ['## Throughput and latency', '## Cold start', '## Scaling', '## Rate limits']) assert.ok(markdown.includes(heading), heading);
+    for (const heading of ['## Throughput and latency', '## SQLite storage ceiling', '## Cold start', '## Scaling', '## Rate limits']) assert.ok(markdown.includes(heading), heading);
     assert.match(run.stdout, /Throughput \(sysstatus vs bare Fastify, same run\)/);
   });
 });
