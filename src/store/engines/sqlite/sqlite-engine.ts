@@ -6,7 +6,6 @@ import { KyselyStore, type EngineDialect } from '../../kysely-store.js';
 import { migrateToLatest } from '../../migrate.js';
 import type { Database } from '../../schema.js';
 import type { Store } from '../../store.js';
-import { startCheckpointer } from './checkpointer.js';
 import { withStatementCache } from './statement-cache.js';
 
 const sqliteDialect: EngineDialect = {
@@ -38,7 +37,5 @@ export async function openSqliteStore(options: { file?: string }): Promise<Store
   database.pragma('busy_timeout = 5000');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
   await migrateToLatest(db);
-  if (file === ':memory:') return new KyselyStore(db, sqliteDialect);
-  const checkpointer = startCheckpointer(database, file);
-  return new KyselyStore(db, sqliteDialect, () => checkpointer.stop());
+  return new KyselyStore(db, sqliteDialect);
 }
