@@ -120,12 +120,8 @@ export class ExpiryScheduler {
       for (const userId of change.user_ids) this.current.delete(keyOf(change.tenant_key, userId, change.system_status_id));
       return;
     }
-    // Only the changed status's end_times: reading the users' whole opens cost as much as the batch's own read.
-    const endTimes = await this.services.store.openEndTimes(change.tenant_key, change.system_status_id, change.user_ids);
-    for (const userId of change.user_ids) {
-      const endTime = endTimes.get(userId);
-      if (endTime !== undefined) this.track(change.tenant_key, userId, change.system_status_id, endTime);
-    }
+    // Opens name the end_times they wrote: no read (it cost as much as a tenth of the batch itself).
+    change.user_ids.forEach((userId, index) => this.track(change.tenant_key, userId, change.system_status_id, change.end_times[index]));
     await this.expireDue();
   }
 

@@ -6,14 +6,17 @@ import type { Store } from '../store/store.js';
 import type { AuthCache } from './auth-cache.js';
 
 /** A change of users' statuses, emitted after its transaction commits. */
-export interface StatusChangeEvent {
-  type: 'opened' | 'replaced' | 'closed';
+interface ChangeOfUsers {
   tenant_key: string;
   system_status_id: string;
   user_ids: string[];
   shown_changes: ShownChange[];
   at: number;
 }
+
+export type StatusChangeEvent =
+  | (ChangeOfUsers & { type: 'opened' | 'replaced'; /** Each user's end_time as written, in user_ids order. */ end_times: number[] })
+  | (ChangeOfUsers & { type: 'closed' });
 
 export interface OperationSettings {
   /** Names containing one of these (case-insensitive) answer 2005003. */

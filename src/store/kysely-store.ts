@@ -652,22 +652,6 @@ export class KyselyRepository implements StoreTransaction {
     return states;
   }
 
-  async openEndTimes(tenantKey: string, systemStatusId: string, userIds: readonly string[]) {
-    const endTimes = new Map<string, number>();
-    if (userIds.length === 0) return endTimes;
-    const parameters = [tenantKey, systemStatusId, ...userIds];
-    const { rows } = await this.shapes.execute(this.db, `open_end_times:${userIds.length}`, parameters, () =>
-      this.db
-        .selectFrom('user_system_statuses')
-        .select(['user_id', 'end_time'])
-        .where('tenant_key', '=', tenantKey)
-        .where('system_status_id', '=', systemStatusId)
-        .where('user_id', 'in', userIds),
-    );
-    for (const row of rows) endTimes.set(row.user_id, Number(row.end_time));
-    return endTimes;
-  }
-
   async syncPreferences(tenantKey: string, systemStatusId: string, userIds: readonly string[]): Promise<Map<string, boolean>> {
     if (userIds.length > CHUNK) return inParts(userIds, (part) => this.syncPreferences(tenantKey, systemStatusId, part));
     const preferences = new Map<string, boolean>();

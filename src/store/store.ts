@@ -103,8 +103,6 @@ export interface StoreReader {
    * Users with neither are absent.
    */
   batchOpenStates(tenantKey: string, systemStatusId: string, userIds: readonly string[], nowSeconds: number): Promise<Map<string, UserState>>;
-  /** The end_time of each of these users' stored open of one status (active or expired), if any. */
-  openEndTimes(tenantKey: string, systemStatusId: string, userIds: readonly string[]): Promise<Map<string, number>>;
   /** Explicit sync toggles the users set for one status. */
   syncPreferences(tenantKey: string, systemStatusId: string, userIds: readonly string[]): Promise<Map<string, boolean>>;
 }

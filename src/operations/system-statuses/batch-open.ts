@@ -43,21 +43,19 @@ export async function batchOpen(
     return plan;
   });
 
-  if (plan.writes.length > 0) {
-    const replaced = plan.writes.filter((write) => write.replaced).map((write) => write.user_id);
-    const opened = plan.writes.filter((write) => !write.replaced).map((write) => write.user_id);
-    const changes = (ids: string[]) => plan.shown_changes.filter((change) => ids.includes(change.user_id));
-    for (const [type, ids] of [['opened', opened], ['replaced', replaced]] as const) {
-      if (ids.length === 0) continue;
-      services.events.emit('change', {
-        type,
-        tenant_key: tenantKey,
-        system_status_id: systemStatusId,
-        user_ids: ids,
-        shown_changes: changes(ids),
-        at: nowMs,
-      });
-    }
+  for (const type of ['opened', 'replaced'] as const) {
+    const writes = plan.writes.filter((write) => write.replaced === (type === 'replaced'));
+    if (writes.length === 0) continue;
+    const ids = writes.map((write) => write.user_id);
+    services.events.emit('change', {
+      type,
+      tenant_key: tenantKey,
+      system_status_id: systemStatusId,
+      user_ids: ids,
+      end_times: writes.map((write) => write.open.end_time),
+      shown_changes: plan.shown_changes.filter((change) => ids.includes(change.user_id)),
+      at: nowMs,
+    });
   }
   return plan.result_list;
 }
