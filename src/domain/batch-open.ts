@@ -2,7 +2,7 @@ import type { BatchOpenResult } from './enums.js';
 import { PlatformError } from './errors.js';
 import type { SystemStatus } from './system-status.js';
 import { type ResolvedUser, userRejection } from './user-resolution.js';
-import { isActive, shownStatus, type UserStatusOpen } from './user-status.js';
+import { isActive, type OpenRank, shownStatus, type UserStatusOpen } from './user-status.js';
 
 export interface BatchOpenEntry {
   /** The ID exactly as the caller sent it, echoed in result_list. */
@@ -14,8 +14,10 @@ export interface BatchOpenEntry {
 }
 
 export interface UserState {
-  /** Every open of the user that the store holds (active or not). */
-  opens: UserStatusOpen[];
+  /** The user's opens, as much of them as ranking needs (expired ones may be left out). */
+  opens: OpenRank[];
+  /** In full, the user's open of the status being opened, if one is stored: re-opening keeps its definition. */
+  open?: UserStatusOpen;
   /** The user's explicit sync toggle for the status being opened, if they set one. */
   sync_preference?: boolean;
 }
@@ -45,7 +47,7 @@ export function planBatchOpen(
 ): BatchOpenPlan {
   if (entries.some((entry) => entry.resolved.kind === 'other_tenant')) throw new PlatformError('other_tenant_user');
   const nowSeconds = Math.floor(nowMs / 1000);
-  const working = new Map<string, { opens: UserStatusOpen[]; before?: string; replaced: boolean }>();
+  const working = new Map<string, { opens: OpenRank[]; open?: UserStatusOpen; before?: string; replaced: boolean }>();
   const result_list: BatchOpenPlan['result_list'] = [];
 
   for (const entry of entries) {
@@ -59,11 +61,10 @@ export function planBatchOpen(
     if (!work) {
       const state = states.get(userId);
       const opens = state?.opens ?? [];
-      work = { opens: [...opens], before: shownStatus(opens, nowSeconds)?.system_status_id, replaced: false };
+      work = { opens: [...opens], open: state?.open, before: shownStatus(opens, nowSeconds)?.system_status_id, replaced: false };
       working.set(userId, work);
     }
-    const index = work.opens.findIndex((open) => open.system_status_id === status.system_status_id);
-    const existing = index >= 0 ? work.opens[index] : undefined;
+    const existing = work.open;
     let next: UserStatusOpen;
     if (existing && isActive(existing, nowSeconds)) {
       // Re-opening an active status replaces its end_time and keeps the definition it was opened with.
@@ -83,7 +84,9 @@ export function planBatchOpen(
         sync_on: states.get(userId)?.sync_preference ?? status.sync_setting.is_open_by_default,
       };
     }
-    if (existing) work.opens[index] = next;
+    work.open = next;
+    const index = work.opens.findIndex((open) => open.system_status_id === status.system_status_id);
+    if (index >= 0) work.opens[index] = next;
     else work.opens.push(next);
 
     let result: BatchOpenResult;
@@ -97,8 +100,7 @@ export function planBatchOpen(
   const shown_changes: ShownChange[] = [];
   for (const userId of [...working.keys()].sort()) {
     const work = working.get(userId)!;
-    const open = work.opens.find((candidate) => candidate.system_status_id === status.system_status_id)!;
-    writes.push({ user_id: userId, open, replaced: work.replaced });
+    writes.push({ user_id: userId, open: work.open!, replaced: work.replaced });
     const after = shownStatus(work.opens, nowSeconds)?.system_status_id;
     if (after !== work.before) shown_changes.push({ user_id: userId, before: work.before, after });
   }

@@ -21,12 +21,15 @@ export interface UserStatusOpen {
   sync_on: boolean;
 }
 
+/** What deciding which open a client shows needs to know of it. */
+export type OpenRank = Pick<UserStatusOpen, 'system_status_id' | 'end_time' | 'opened_at' | 'priority' | 'sync_on'>;
+
 export function isActive(open: Pick<UserStatusOpen, 'end_time'>, nowSeconds: number): boolean {
   return open.end_time > nowSeconds;
 }
 
 /** What the user's client shows now: the highest-priority (smallest number) active open whose sync is on. */
-export function shownStatus<T extends UserStatusOpen>(opens: readonly T[], nowSeconds: number): T | undefined {
+export function shownStatus<T extends OpenRank>(opens: readonly T[], nowSeconds: number): T | undefined {
   let best: T | undefined;
   for (const open of opens) {
     if (!open.sync_on || !isActive(open, nowSeconds)) continue;

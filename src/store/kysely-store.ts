@@ -595,7 +595,10 @@ export class KyselyRepository implements StoreTransaction {
   async batchOpenStates(tenantKey: string, systemStatusId: string, userIds: readonly string[], nowSeconds: number) {
     const states = new Map<string, UserState>();
     if (userIds.length === 0) return states;
-    const parameters = [tenantKey, ...userIds, nowSeconds, tenantKey, systemStatusId, ...userIds];
+    // Other statuses' opens need only what ranking reads; the definition columns come back for this status alone.
+    const ofThisStatus = (column: 'title' | 'i18n_title' | 'icon_key' | 'color') =>
+      sql<string | null>`case when ${sql.ref('o.system_status_id')} = ${systemStatusId} then ${sql.ref(`o.${column}`)} end`.as(column);
+    const parameters = [systemStatusId, systemStatusId, systemStatusId, systemStatusId, tenantKey, ...userIds, nowSeconds, tenantKey, systemStatusId, ...userIds];
     // Active opens, then the toggles for this status as rows whose open columns are null (end_time tells them apart).
     const { rows } = await this.shapes.execute(this.db, `batch_open_states:${userIds.length}`, parameters, () =>
       this.db
@@ -611,10 +614,10 @@ export class KyselyRepository implements StoreTransaction {
           'o.system_status_id',
           'o.end_time',
           'o.opened_at',
-          'o.title',
-          'o.i18n_title',
-          'o.icon_key',
-          'o.color',
+          ofThisStatus('title'),
+          ofThisStatus('i18n_title'),
+          ofThisStatus('icon_key'),
+          ofThisStatus('color'),
           'o.priority',
           'o.open_by_default',
           'p.sync_on',
@@ -646,8 +649,23 @@ export class KyselyRepository implements StoreTransaction {
     for (const row of rows as (OpenRow | (Pick<OpenRow, 'user_id' | 'system_status_id' | 'sync_on'> & { end_time: null }))[]) {
       let state = states.get(row.user_id);
       if (!state) states.set(row.user_id, (state = { opens: [] }));
-      if (row.end_time === null) state.sync_preference = bool(row.sync_on!);
-      else state.opens.push(toStoredOpen(row));
+      if (row.end_time === null) {
+        state.sync_preference = bool(row.sync_on!);
+        continue;
+      }
+      if (row.system_status_id === systemStatusId) {
+        const open = toStoredOpen(row);
+        state.open = open;
+        state.opens.push(open);
+      } else {
+        state.opens.push({
+          system_status_id: row.system_status_id,
+          end_time: Number(row.end_time),
+          opened_at: Number(row.opened_at),
+          priority: Number(row.priority),
+          sync_on: row.sync_on === null ? bool(row.open_by_default) : bool(row.sync_on),
+        });
+      }
     }
     return states;
   }

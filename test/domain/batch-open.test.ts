@@ -87,7 +87,7 @@ describe('planBatchOpen', () => {
 
   test('re-opening an active status replaces end_time and keeps its definition', () => {
     const old = open(trip, NOW + 60, { title: 'old title', opened_at: NOW_MS - 5000 });
-    const plan = planBatchOpen(trip, [entry('ou_a', user('a'), NOW + 7200)], new Map([['a', { opens: [old] }]]), NOW_MS);
+    const plan = planBatchOpen(trip, [entry('ou_a', user('a'), NOW + 7200)], new Map([['a', { opens: [old], open: old }]]), NOW_MS);
     assert.equal(plan.writes[0].open.title, 'old title');
     assert.equal(plan.writes[0].open.end_time, NOW + 7200);
     assert.equal(plan.writes[0].open.opened_at, NOW_MS - 5000);
@@ -96,7 +96,7 @@ describe('planBatchOpen', () => {
 
   test('re-opening an expired status takes the current definition', () => {
     const old = open(trip, NOW - 1, { title: 'old title' });
-    const plan = planBatchOpen(trip, [entry('ou_a', user('a'))], new Map([['a', { opens: [old] }]]), NOW_MS);
+    const plan = planBatchOpen(trip, [entry('ou_a', user('a'))], new Map([['a', { opens: [old], open: old }]]), NOW_MS);
     assert.equal(plan.writes[0].open.title, trip.title);
     assert.equal(plan.writes[0].replaced, false);
   });
