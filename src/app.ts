@@ -36,6 +36,10 @@ export interface AppOptions {
   readinessChecks?: Record<string, ReadinessCheck>;
 }
 
+// A path parameter may be as long as a URL can be, so that a long id is "not found" (2005001)
+// after the token check, like any other unknown id, and not a router error before it.
+const ROUTER_OPTIONS = { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 65_536 };
+
 export async function buildApp({ config, services, limiter, logger = false, emulator: given, readinessChecks = {} }: AppOptions): Promise<App> {
   const answeredEarly = new WeakSet<Socket>();
   const app = Fastify({
@@ -43,9 +47,7 @@ export async function buildApp({ config, services, limiter, logger = false, emul
     bodyLimit: config.body_limit,
     genReqId: () => services.ids.logId(),
     logController: new LogController({ requestIdLogLabel: 'log_id', disableRequestLogging: true }),
-    // A path parameter may be as long as a URL can be, so that a long id is "not found" (2005001)
-    // after the token check, like any other unknown id, and not a router error before it.
-    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 65_536 },
+    routerOptions: ROUTER_OPTIONS,
     frameworkErrors,
     // Idle and header timeouts keep slow clients from holding sockets forever: a request (headers
     // and body) must arrive within request_timeout_ms, its headers within headers_timeout_ms; Node
@@ -66,7 +68,7 @@ export async function buildApp({ config, services, limiter, logger = false, emul
   app.decorate('emulator', emulator);
   app.addHook('onClose', async () => emulator.close());
   // Before any route, so the document lists them all.
-  await registerOpenApi(app, packageVersion());
+  const openApi = registerOpenApi(app, packageVersion(), ROUTER_OPTIONS);
 
   // The SDKs send "{}" on GET and DELETE; curl users send nothing with a JSON content type. Both are fine.
   const parseJson = app.getDefaultJsonParser('error', 'error');
@@ -132,7 +134,7 @@ export async function buildApp({ config, services, limiter, logger = false, emul
 
   await app.register(async (health) => healthRoutes(health, { database: () => services.store.ping(), ...readinessChecks }));
 
-  await app.register(controlPlugin, { prefix: CONTROL_PREFIX, emulator, config });
+  await app.register(controlPlugin, { prefix: CONTROL_PREFIX, emulator, config, openApi });
 
   app.get('/metrics', { schema: { hide: true } }, async (_request, reply) =>
     reply.type(emulator.metrics.registry.contentType).send(await emulator.metrics.registry.metrics()),

@@ -2,14 +2,11 @@ import { resolve, join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { buildApp } from '../app.js';
 import { PlatformRateLimiter } from '../http/rate-limiter.js';
-import { createRedisLimiters } from '../http/redis-limiters.js';
 import { Emulator } from '../emulator/emulator.js';
 import { instrumentStore } from '../emulator/instrument-store.js';
 import { Metrics } from '../emulator/metrics.js';
-import { exportCommand, importCommand } from '../emulator/snapshot-cli.js';
 import { applySeed } from '../operations/provisioning.js';
 import { DEMO_SEED } from '../seed/demo-seed.js';
-import { loadSeedFile } from '../seed/load-seed.js';
 import { createServices } from '../services.js';
 import { createStore } from '../store/create-store.js';
 import { banner } from './banner.js';
@@ -37,16 +34,19 @@ function limitHeapGrowth() {
   if (!given) setFlagsFromString('--heap-growing-percent=50');
 }
 
+// What only some starts need (a seed file's YAML parser, ioredis, the export/import code) is
+// imported where it is used, so that a plain `serve` does not pay for loading it.
+
 async function serve(config: ReturnType<typeof parseCommand>['config']) {
   limitHeapGrowth();
-  const seed = config.seed_file ? loadSeedFile(config.seed_file) : DEMO_SEED;
+  const seed = config.seed_file ? (await import('../seed/load-seed.js')).loadSeedFile(config.seed_file) : DEMO_SEED;
   const metrics = new Metrics();
   const store = instrumentStore(await createStore({ memory: config.memory, dataDir: config.data_dir, databaseUrl: config.database_url }), metrics);
   const services = createServices(store, config);
   const tenants = await applySeed(services, seed);
   const secrets = tenants.flatMap((tenant) => tenant.apps.map((app) => [app.app_id, app.app_secret] as const));
   const emulator = await Emulator.create({ services, config, metrics, secrets });
-  const redis = config.rate_limits && config.redis_url ? createRedisLimiters(config.redis_url) : undefined;
+  const redis = config.rate_limits && config.redis_url ? (await import('../http/redis-limiters.js')).createRedisLimiters(config.redis_url) : undefined;
   const app = await buildApp({
     config,
     services,
@@ -84,8 +84,13 @@ async function serve(config: ReturnType<typeof parseCommand>['config']) {
 try {
   const command = parseCommand(process.argv.slice(2));
   if (command.name === 'help') process.stdout.write(`${USAGE}\n`);
-  else if (command.name === 'export') process.stdout.write(`${await exportCommand(command.config, command.file, command.url)}\n`);
-  else if (command.name === 'import') process.stdout.write(`${await importCommand(command.config, command.file, command.url)}\n`);
+  else if (command.name === 'export') {
+    const { exportCommand } = await import('../emulator/snapshot-cli.js');
+    process.stdout.write(`${await exportCommand(command.config, command.file, command.url)}\n`);
+  } else if (command.name === 'import') {
+    const { importCommand } = await import('../emulator/snapshot-cli.js');
+    process.stdout.write(`${await importCommand(command.config, command.file, command.url)}\n`);
+  }
   else await serve(command.config);
 } catch (error) {
   process.stderr.write(`sysstatus: ${(error as Error).message}\n`);

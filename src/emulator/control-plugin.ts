@@ -6,7 +6,7 @@ import { readRoutes } from '../http/sysstatus/read-routes.js';
 import type { App } from '../http/types.js';
 import { adminGuard } from './admin-guard.js';
 import type { Emulator } from './emulator.js';
-import { DOCS_PREFIX } from './openapi.js';
+import { DOCS_PREFIX, type OpenApi } from './openapi.js';
 import { clockRoutes } from './routes/clock-routes.js';
 import { eventRoutes } from './routes/event-routes.js';
 import { faultRoutes } from './routes/fault-routes.js';
@@ -16,8 +16,8 @@ import { stateRoutes } from './routes/state-routes.js';
 
 export const CONTROL_PREFIX = '/_sysstatus';
 
-export async function controlPlugin(control: App, options: { emulator: Emulator; config: Pick<Config, 'mode' | 'admin_token'> }) {
-  const { emulator, config } = options;
+export async function controlPlugin(control: App, options: { emulator: Emulator; config: Pick<Config, 'mode' | 'admin_token'>; openApi: OpenApi }) {
+  const { emulator, config, openApi } = options;
   control.addHook('onRequest', adminGuard(config));
   control.setErrorHandler(controlErrorHandler);
   control.setNotFoundHandler((request, reply) =>
@@ -30,7 +30,7 @@ export async function controlPlugin(control: App, options: { emulator: Emulator;
     openapi: `${CONTROL_PREFIX}/openapi.json`,
     clock: emulator.services.clock.state(),
   }));
-  control.get('/openapi.json', { schema: { hide: true } }, async () => control.swagger());
+  control.get('/openapi.json', { schema: { hide: true } }, async () => openApi.document());
 
   await readRoutes(control, emulator.services);
   await provisioningRoutes(control, emulator);

@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import { openPostgresStore } from './engines/postgres/postgres-engine.js';
 import { openSqliteStore } from './engines/sqlite/sqlite-engine.js';
 import type { Store } from './store.js';
 
@@ -19,6 +18,8 @@ export interface StoreOptions {
 /** The only place that chooses an engine. */
 export async function createStore(options: StoreOptions): Promise<Store> {
   if (options.databaseUrl) {
+    // Loaded only here: pg and its engine cost every other start for nothing.
+    const { openPostgresStore } = await import('./engines/postgres/postgres-engine.js');
     return openPostgresStore({
       url: options.databaseUrl,
       ...(options.databaseSchema ? { schema: options.databaseSchema } : {}),
