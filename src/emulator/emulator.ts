@@ -38,7 +38,8 @@ export class Emulator {
   readonly metrics: Metrics;
   readonly secrets: SecretVault;
   readonly expiry: ExpiryScheduler;
-  private start!: { snapshot: Snapshot; clock: ClockState };
+  /** What reset returns to; production mode has no reset, so it keeps no copy of the whole store. */
+  private start: { snapshot: Snapshot; clock: ClockState } | undefined;
   private readonly beforeReset: ResetHook[] = [];
   private readonly afterReset: ResetHook[] = [];
   private readonly onChange = (change: StatusChangeEvent) => this.events.publishChange(change);
@@ -57,7 +58,9 @@ export class Emulator {
   /** Records the current state as the one reset returns to, and starts following changes. */
   static async create(options: EmulatorOptions): Promise<Emulator> {
     const emulator = new Emulator(options);
-    emulator.start = { snapshot: await exportSnapshot(emulator.services), clock: emulator.services.clock.state() };
+    if (emulator.mode === 'emulator') {
+      emulator.start = { snapshot: await exportSnapshot(emulator.services), clock: emulator.services.clock.state() };
+    }
     emulator.services.events.on('change', emulator.onChange);
     await emulator.expiry.start();
     return emulator;
@@ -76,11 +79,13 @@ export class Emulator {
    * SDK clients that cached a token keep working.
    */
   async reset(options: ResetOptions = {}): Promise<void> {
+    if (!this.start) throw new Error('reset is off in production mode');
+    const start = this.start;
     const keep = new Set(options.keep ?? []);
     for (const hook of this.beforeReset) await hook();
     const now = this.services.clock.now();
-    const digests = new Map(this.start.snapshot.tenants.flatMap((tenant) => tenant.apps.map((app) => [app.app_id, app.app_secret_digest])));
-    const startTokens = new Set(this.start.snapshot.access_tokens.map((token) => token.token_digest));
+    const digests = new Map(start.snapshot.tenants.flatMap((tenant) => tenant.apps.map((app) => [app.app_id, app.app_secret_digest])));
+    const startTokens = new Set(start.snapshot.access_tokens.map((token) => token.token_digest));
     const kept = (await this.services.store.listAccessTokens()).filter(
       (token) => token.expires_at > now && digests.has(token.app_id) && !startTokens.has(token.token_digest),
     );
@@ -89,14 +94,14 @@ export class Emulator {
     if (!keep.has('clock')) {
       const clock = this.services.clock;
       clock.reset();
-      if (this.start.clock.frozen) clock.freeze(this.start.clock.now);
-      else if (this.start.clock.offset_ms !== 0) clock.advance(this.start.clock.offset_ms);
+      if (start.clock.frozen) clock.freeze(start.clock.now);
+      else if (start.clock.offset_ms !== 0) clock.advance(start.clock.offset_ms);
       // Let the expiry scheduler finish with the old data before it is replaced.
       await this.expiry.idle();
     }
     await importSnapshot(this.services, {
-      ...this.start.snapshot,
-      access_tokens: [...this.start.snapshot.access_tokens, ...sameSecret],
+      ...start.snapshot,
+      access_tokens: [...start.snapshot.access_tokens, ...sameSecret],
     });
     if (!keep.has('journal')) this.journal.clear();
     if (!keep.has('faults')) this.faults.clear();

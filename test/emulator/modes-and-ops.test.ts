@@ -37,6 +37,8 @@ describe('production mode', () => {
       const answer = await t.request({ method, url, headers: admin, ...(payload ? { payload } : {}) });
       assert.deepEqual([answer.statusCode, answer.json().code], [403, 'disabled_in_production'], url);
     }
+    // Without a reset there is no start state to keep: no copy of the whole store in memory.
+    await assert.rejects(t.app.emulator.reset(), /production/);
     assert.equal((await t.request({ url: `/_sysstatus/apps/${ACME_APP.app_id}`, headers: admin })).json().app_secret, undefined);
     const created = (await t.request({ method: 'POST', url: `/_sysstatus/tenants/${ACME}/apps`, headers: admin, payload: {} })).json();
     assert.ok(created.app_secret, 'shown once, at creation');
