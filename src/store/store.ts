@@ -99,8 +99,8 @@ export interface StoreReader {
   userOpens(tenantKey: string, userIds: readonly string[]): Promise<Map<string, StoredOpen[]>>;
   /**
    * What batch_open needs of these users in one round trip: their opens still active at
-   * `nowSeconds` (sync toggles resolved) and their explicit sync toggle for `systemStatusId`.
-   * Users with neither are absent.
+   * `nowSeconds` (sync toggles resolved; other statuses' only as far as ranking needs, this
+   * status's in full) and their explicit sync toggle for `systemStatusId`. Users with neither are absent.
    */
   batchOpenStates(tenantKey: string, systemStatusId: string, userIds: readonly string[], nowSeconds: number): Promise<Map<string, UserState>>;
   /** Explicit sync toggles the users set for one status. */
