@@ -555,7 +555,7 @@ function newest(folder: string): number {
 
 /** dist/ or the compiled baseline is missing or older than a source file. */
 function stale(): boolean {
-  const built = [join(ROOT, 'dist', 'cli', 'main.js'), BASELINE_JS];
+  const built = [join(ROOT, 'dist', 'cli', 'main.js'), join(ROOT, 'dist', 'server', 'sysstatus.mjs'), BASELINE_JS];
   if (!built.every((file) => existsSync(file))) return true;
   const oldest = Math.min(...built.map((file) => statSync(file).mtimeMs));
   return Math.max(newest(join(ROOT, 'src')), newest(join(ROOT, 'bench', 'baseline'))) > oldest;
