@@ -29,6 +29,9 @@ export interface ColdStartReport {
   rounds: number;
   nodeNoopMs: number;
   baselineMs: number;
+  /** The baseline bundled into one file like sysstatus (absent in reports from before it was measured). */
+  baselineBundledMs?: number;
+  baselineBundledRestMiB?: number;
   sysstatusMemoryMs: number;
   sysstatusDataMs: number;
   baselineRestMiB: number;
@@ -164,6 +167,9 @@ function coldRows(cold: ColdStartReport): string[][] {
   return [
     ['node -e 0', n(cold.nodeNoopMs), '–', '–'],
     ['bare Fastify', n(cold.baselineMs), '1.00×', n(cold.baselineRestMiB)],
+    ...(cold.baselineBundledMs
+      ? [['bare Fastify, bundled like sysstatus', n(cold.baselineBundledMs), x(cold.baselineBundledMs / cold.baselineMs), n(cold.baselineBundledRestMiB ?? NaN)]]
+      : []),
     ['sysstatus --memory (demo seed)', n(cold.sysstatusMemoryMs), x(cold.sysstatusMemoryMs / cold.baselineMs), n(cold.sysstatusMemoryRestMiB)],
     [`sysstatus --data (${formatUsers(cold.sysstatusDataUsers)} users)`, n(cold.sysstatusDataMs), x(cold.sysstatusDataMs / cold.baselineMs), n(cold.sysstatusDataRestMiB)],
   ];

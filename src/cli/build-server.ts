@@ -35,7 +35,7 @@ export async function buildServerBundle(): Promise<void> {
     // For stack traces under --enable-source-maps; Node does not read the map otherwise.
     sourcemap: 'linked',
     sourcesContent: false,
-    legalComments: 'none',
+    legalComments: 'linked',
     logLevel: 'warning',
     tsconfig: 'tsconfig.build.json',
   });
