@@ -18,7 +18,6 @@ interface Pending {
 const keyOf = (tenantKey: string, userId: string, statusId: string) => `${tenantKey}\0${userId}\0${statusId}`;
 /** setTimeout's largest delay; longer waits re-arm when it fires. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
-const PAGE = 1000;
 
 export class ExpiryScheduler {
   private readonly heap = new MinHeap<Pending>((item) => item.end_time);
@@ -67,19 +66,8 @@ export class ExpiryScheduler {
       const nowSeconds = Math.floor(this.services.clock.now() / 1000);
       const { store } = this.services;
       for (const tenant of await store.listTenants()) {
-        let after: string | undefined;
-        for (;;) {
-          const users = await store.listUsers(tenant.tenant_key, { after, limit: PAGE });
-          if (users.length === 0) break;
-          const opens = await store.userOpens(
-            tenant.tenant_key,
-            users.map((user) => user.user_id),
-          );
-          for (const [userId, list] of opens) {
-            for (const open of list) if (open.end_time > nowSeconds) this.track(tenant.tenant_key, userId, open.system_status_id, open.end_time);
-          }
-          if (users.length < PAGE) break;
-          after = users[users.length - 1].user_id;
+        for (const open of await store.tenantOpens(tenant.tenant_key)) {
+          if (open.end_time > nowSeconds) this.track(tenant.tenant_key, open.user_id, open.system_status_id, open.end_time);
         }
       }
       await this.expireDue();

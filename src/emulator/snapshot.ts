@@ -2,7 +2,7 @@
 // consistent picture, an import replaces everything or nothing.
 import { Compile } from 'typebox/compile';
 import type { Services } from '../operations/context.js';
-import type { StoreReader, StoreTransaction } from '../store/store.js';
+import type { StoredOpen, StoreReader, StoreTransaction } from '../store/store.js';
 import { Snapshot, type SnapshotTenant } from './snapshot-schema.js';
 
 const checkSnapshot = Compile(Snapshot);
@@ -37,19 +37,30 @@ async function exportTenant(tx: StoreTransaction, tenant: Awaited<ReturnType<Sto
     });
   }
   const users = await allUsers(tx, key);
-  const userIds = users.map((user) => user.user_id);
   const statuses = await tx.listSystemStatuses(key);
+  // Whole-tenant reads (not one per chunk of users), arranged in the order snapshots have always had:
+  // toggles by status, then user; opens by user, then status.
+  const toggles = new Map<string, Map<string, boolean>>();
+  for (const toggle of await tx.tenantSyncPreferences(key)) {
+    const ofStatus = toggles.get(toggle.system_status_id) ?? toggles.set(toggle.system_status_id, new Map()).get(toggle.system_status_id)!;
+    ofStatus.set(toggle.user_id, toggle.sync_on);
+  }
   const sync_preferences = [];
   for (const status of statuses) {
-    const preferences = await tx.syncPreferences(key, status.system_status_id, userIds);
-    for (const userId of [...preferences.keys()].sort()) {
-      sync_preferences.push({ user_id: userId, system_status_id: status.system_status_id, sync_on: preferences.get(userId)! });
+    const ofStatus = toggles.get(status.system_status_id) ?? new Map<string, boolean>();
+    for (const userId of [...ofStatus.keys()].sort()) {
+      sync_preferences.push({ user_id: userId, system_status_id: status.system_status_id, sync_on: ofStatus.get(userId)! });
     }
   }
+  const byUser = new Map<string, StoredOpen[]>();
+  for (const open of await tx.tenantOpens(key)) {
+    const list = byUser.get(open.user_id);
+    if (list) list.push(open);
+    else byUser.set(open.user_id, [open]);
+  }
   const opens = [];
-  const stored = await tx.userOpens(key, userIds);
-  for (const userId of userIds) {
-    const list = [...(stored.get(userId) ?? [])].sort((a, b) => a.system_status_id.localeCompare(b.system_status_id));
+  for (const { user_id } of users) {
+    const list = (byUser.get(user_id) ?? []).sort((a, b) => a.system_status_id.localeCompare(b.system_status_id));
     for (const { sync_on: _derived, ...open } of list) opens.push(open);
   }
   return {

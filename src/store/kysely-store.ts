@@ -565,23 +565,27 @@ export class KyselyRepository implements StoreTransaction {
     return resolved;
   }
 
+  /** Opens joined with the sync toggles that resolve their sync_on. */
+  private opensWithToggles(tenantKey: string) {
+    return this.db
+      .selectFrom('user_system_statuses as o')
+      .leftJoin('user_sync_preferences as p', (join) =>
+        join
+          .onRef('p.tenant_key', '=', 'o.tenant_key')
+          .onRef('p.user_id', '=', 'o.user_id')
+          .onRef('p.system_status_id', '=', 'o.system_status_id'),
+      )
+      .selectAll('o')
+      .select('p.sync_on')
+      .where('o.tenant_key', '=', tenantKey);
+  }
+
   async userOpens(tenantKey: string, userIds: readonly string[]): Promise<Map<string, StoredOpen[]>> {
     if (userIds.length > CHUNK) return inParts(userIds, (part) => this.userOpens(tenantKey, part));
     const byUser = new Map<string, StoredOpen[]>();
     if (userIds.length === 0) return byUser;
     const { rows } = await this.shapes.execute(this.db, `user_opens:${userIds.length}`, [tenantKey, ...userIds], () =>
-      this.db
-        .selectFrom('user_system_statuses as o')
-        .leftJoin('user_sync_preferences as p', (join) =>
-          join
-            .onRef('p.tenant_key', '=', 'o.tenant_key')
-            .onRef('p.user_id', '=', 'o.user_id')
-            .onRef('p.system_status_id', '=', 'o.system_status_id'),
-        )
-        .selectAll('o')
-        .select('p.sync_on')
-        .where('o.tenant_key', '=', tenantKey)
-        .where('o.user_id', 'in', userIds),
+      this.opensWithToggles(tenantKey).where('o.user_id', 'in', userIds),
     );
     for (const row of rows) {
       const open = toStoredOpen(row);
@@ -590,6 +594,19 @@ export class KyselyRepository implements StoreTransaction {
       else byUser.set(row.user_id, [open]);
     }
     return byUser;
+  }
+
+  async tenantOpens(tenantKey: string) {
+    return (await this.opensWithToggles(tenantKey).execute()).map(toStoredOpen);
+  }
+
+  async tenantSyncPreferences(tenantKey: string) {
+    const rows = await this.db
+      .selectFrom('user_sync_preferences')
+      .select(['user_id', 'system_status_id', 'sync_on'])
+      .where('tenant_key', '=', tenantKey)
+      .execute();
+    return rows.map((row) => ({ user_id: row.user_id, system_status_id: row.system_status_id, sync_on: bool(row.sync_on) }));
   }
 
   async batchOpenStates(tenantKey: string, systemStatusId: string, userIds: readonly string[], nowSeconds: number) {

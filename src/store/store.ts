@@ -105,6 +105,10 @@ export interface StoreReader {
   batchOpenStates(tenantKey: string, systemStatusId: string, userIds: readonly string[], nowSeconds: number): Promise<Map<string, UserState>>;
   /** Explicit sync toggles the users set for one status. */
   syncPreferences(tenantKey: string, systemStatusId: string, userIds: readonly string[]): Promise<Map<string, boolean>>;
+  /** Every stored open of the tenant (active or expired), sync toggles resolved: one read, for snapshots and indexes. */
+  tenantOpens(tenantKey: string): Promise<StoredOpen[]>;
+  /** Every explicit sync toggle of the tenant: one read, for snapshots. */
+  tenantSyncPreferences(tenantKey: string): Promise<{ user_id: string; system_status_id: string; sync_on: boolean }[]>;
 }
 
 export interface StoreWriter {

@@ -112,6 +112,32 @@ describeEachEngine('store', (engine) => {
     await store.deleteOpens(TENANT, '7000000000000000001', ['u2']);
   });
 
+  it("reads a whole tenant's opens and toggles, and nothing of another tenant", async () => {
+    const OTHER = 'tenant00000000002';
+    await store.insertTenant({ tenant_key: OTHER, name: 'Other', api_permission: true, created_at: T0 });
+    await store.insertUsers([{ tenant_key: OTHER, user_id: 'u1', name: 'u1', resigned: false, created_at: T0 }]);
+    await store.insertSystemStatus(OTHER, status('7000000000000000009', 'Trip', 1), T0);
+    await store.writeOpens(TENANT, [open('u1', '7000000000000000001', 1_900_000_000), open('u3', '7000000000000000001', 1_800_000_000)]);
+    await store.writeOpens(OTHER, [open('u1', '7000000000000000009', 1_700_000_000)]);
+    await store.setSyncPreference(TENANT, 'u3', '7000000000000000001', false);
+    await store.setSyncPreference(OTHER, 'u1', '7000000000000000009', false);
+    try {
+      const opens = (await store.tenantOpens(TENANT)).sort((a, b) => a.user_id.localeCompare(b.user_id));
+      assert.deepEqual(
+        opens.map((o) => [o.user_id, o.system_status_id, o.end_time, o.sync_on]),
+        [
+          ['u1', '7000000000000000001', 1_900_000_000, true],
+          ['u3', '7000000000000000001', 1_800_000_000, false],
+        ],
+      );
+      assert.deepEqual(await store.tenantSyncPreferences(TENANT), [{ user_id: 'u3', system_status_id: '7000000000000000001', sync_on: false }]);
+    } finally {
+      await store.deleteTenant(OTHER);
+      await store.deleteOpens(TENANT, '7000000000000000001', ['u1', 'u3']);
+      await store.setSyncPreference(TENANT, 'u3', '7000000000000000001', true);
+    }
+  });
+
   it('lets a second transaction on the same users start its reads only after the first commits', async () => {
     const events: string[] = [];
     let releaseFirst!: () => void;
