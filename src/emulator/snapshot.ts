@@ -117,4 +117,5 @@ export async function importSnapshot(services: Services, snapshot: Snapshot): Pr
     }
   });
   services.auth.clear();
+  await services.store.refreshStatistics();
 }

@@ -32,6 +32,8 @@ export interface EngineDialect {
   conflictRule(error: unknown): ConflictError['rule'] | undefined;
   /** Locks the users' rows in the order given, or does nothing where writers are already serial. */
   lockUsers(db: Transaction<Database>, tenantKey: string, userIds: readonly string[]): Promise<void>;
+  /** Refreshes the planner's statistics of these tables, where the engine keeps any. */
+  refreshStatistics(db: Kysely<Database>, tables: readonly (keyof Database)[]): Promise<void>;
   /** Runs a transaction; an engine may wrap it (SQLite runs one at a time on its one connection). */
   transaction<T>(db: Kysely<Database>, work: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
 }
@@ -826,6 +828,10 @@ export class KyselyStore extends KyselyRepository implements Store {
 
   async ping() {
     await this.db.selectFrom('tenants').select('tenant_key').limit(1).execute();
+  }
+
+  refreshStatistics() {
+    return this.dialect.refreshStatistics(this.db, Object.keys(TABLE_KEYS) as (keyof Database)[]);
   }
 
   async close() {

@@ -160,5 +160,7 @@ export interface Store extends StoreReader, StoreWriter {
   clear(): Promise<void>;
   /** Cheap round trip for readiness checks. */
   ping(): Promise<void>;
+  /** After a bulk load (an import, a reset): lets the planner see the new data instead of waiting for it. */
+  refreshStatistics(): Promise<void>;
   close(): Promise<void>;
 }

@@ -2,9 +2,11 @@
 // database that goes away and comes back. Skipped (with the reason) when TEST_DATABASE_URL is unset.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import pg from 'pg';
 import { buildApp } from '../../src/app.js';
 import { ControlledClock } from '../../src/clock.js';
 import { makeConfig } from '../../src/config.js';
+import { exportSnapshot, importSnapshot } from '../../src/emulator/snapshot.js';
 import type { App } from '../../src/http/types.js';
 import { applySeed } from '../../src/operations/provisioning.js';
 import { createServices } from '../../src/services.js';
@@ -42,6 +44,37 @@ describe('postgres engine: nodes starting together', { skip }, () => {
     // A node started later finds the schema up to date.
     stores.push(await createStore({ databaseUrl: url!, databaseSchema: schema }));
     assert.equal((await stores[3].listTenants()).length, TEST_SEED.tenants.length);
+  });
+});
+
+describe('postgres engine: statistics after a bulk load', { skip }, () => {
+  test("an import analyzes the store's own tables, and only those", async () => {
+    const schema = testSchemaName();
+    const store = await createStore({ databaseUrl: url!, databaseSchema: schema, dropSchemaOnClose: true });
+    const client = new pg.Client({ connectionString: url! });
+    await client.connect();
+    try {
+      const clock = new ControlledClock();
+      clock.freeze(T0);
+      const services = createServices(store, makeConfig({ rate_limits: false }), clock);
+      await applySeed(services, TEST_SEED);
+      const analyzed = async () =>
+        (
+          await client.query<{ relname: string }>(
+            'select relname from pg_stat_user_tables where schemaname = $1 and last_analyze is not null order by relname',
+            [schema],
+          )
+        ).rows.map((row) => row.relname);
+      assert.deepEqual(await analyzed(), []);
+      await importSnapshot(services, await exportSnapshot(services));
+      assert.deepEqual(await analyzed(), [
+        'access_tokens', 'app_contact_users', 'apps', 'system_status_names', 'system_statuses', 'tenants',
+        'user_ids', 'user_sync_preferences', 'user_system_statuses', 'users',
+      ]);
+    } finally {
+      await client.end();
+      await store.close();
+    }
   });
 });
 

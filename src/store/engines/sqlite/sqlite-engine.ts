@@ -20,6 +20,8 @@ const sqliteDialect: EngineDialect = {
   },
   // One connection, one transaction at a time: the rows are already ours.
   async lockUsers() {},
+  // SQLite plans from its indexes alone unless ANALYZE has stored statistics, which it never has here.
+  async refreshStatistics() {},
   transaction(db, work) {
     return db.transaction().execute(work);
   },
