@@ -567,8 +567,8 @@ export class KyselyRepository implements StoreTransaction {
     return resolved;
   }
 
-  /** Opens joined with the sync toggles that resolve their sync_on. */
-  private opensWithToggles(tenantKey: string) {
+  /** Opens (`o`) beside the sync toggles (`p`) that resolve their sync_on. */
+  private opensAndToggles() {
     return this.db
       .selectFrom('user_system_statuses as o')
       .leftJoin('user_sync_preferences as p', (join) =>
@@ -576,10 +576,11 @@ export class KyselyRepository implements StoreTransaction {
           .onRef('p.tenant_key', '=', 'o.tenant_key')
           .onRef('p.user_id', '=', 'o.user_id')
           .onRef('p.system_status_id', '=', 'o.system_status_id'),
-      )
-      .selectAll('o')
-      .select('p.sync_on')
-      .where('o.tenant_key', '=', tenantKey);
+      );
+  }
+
+  private opensWithToggles(tenantKey: string) {
+    return this.opensAndToggles().selectAll('o').select('p.sync_on').where('o.tenant_key', '=', tenantKey);
   }
 
   async userOpens(tenantKey: string, userIds: readonly string[]): Promise<Map<string, StoredOpen[]>> {
@@ -620,14 +621,7 @@ export class KyselyRepository implements StoreTransaction {
     const parameters = [systemStatusId, systemStatusId, systemStatusId, systemStatusId, tenantKey, ...userIds, nowSeconds, tenantKey, systemStatusId, ...userIds];
     // Active opens, then the toggles for this status as rows whose open columns are null (end_time tells them apart).
     const { rows } = await this.shapes.execute(this.db, `batch_open_states:${userIds.length}`, parameters, () =>
-      this.db
-        .selectFrom('user_system_statuses as o')
-        .leftJoin('user_sync_preferences as p', (join) =>
-          join
-            .onRef('p.tenant_key', '=', 'o.tenant_key')
-            .onRef('p.user_id', '=', 'o.user_id')
-            .onRef('p.system_status_id', '=', 'o.system_status_id'),
-        )
+      this.opensAndToggles()
         .select([
           'o.user_id',
           'o.system_status_id',
