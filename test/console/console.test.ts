@@ -245,7 +245,11 @@ describe('web console', () => {
     await page.getByRole('tab', { name: '请求日志' }).click();
     await page.locator('input[name=journal-code]').fill('99991400');
     await page.locator('select[name=journal-api]').selectOption('');
-    await page.locator('.journal-table tbody tr[data-api=batch_open]').first().waitFor();
+    // The unfiltered table has batch_open rows too: wait for the filter to take effect, not for a row.
+    await page.waitForFunction(() => {
+      const rows = document.querySelectorAll('.journal-table tbody tr[data-api]');
+      return rows.length === 1 && rows[0].getAttribute('data-api') === 'batch_open';
+    });
     assert.equal(await page.locator('.journal-table tbody tr[data-api]').count(), 1);
     await page.locator('input[name=journal-code]').fill('');
   });

@@ -2,7 +2,7 @@
 // view per tab.
 import './styles.css';
 import { render } from 'preact';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { adminToken, control, ControlError, PlatformClient, type AppInfo, type ClockState, type SystemStatus, type Tenant } from './api.js';
 import { AppsView } from './apps-view.js';
 import { Ctx, EVENT_TYPES, useConsole, type ConsoleContext, type LiveEvent, type ToastKind } from './context.js';
@@ -40,7 +40,8 @@ function Console() {
   const [needsAdmin, setNeedsAdmin] = useState(false);
   const [emulatorMode, setEmulatorMode] = useState(false);
 
-  useEffect(() => {
+  // Before paint, in the same task as the text it describes: no moment shows English text marked zh-CN.
+  useLayoutEffect(() => {
     document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
     document.title = t('app.title');
     localStorage.setItem('sysstatus.lang', lang);
