@@ -4,6 +4,8 @@
 // The platform's own shapes, from the domain (types only: nothing of the server is bundled).
 export type { I18nText } from '../../domain/enums.js';
 export type { SyncSetting, SystemStatus } from '../../domain/system-status.js';
+export type { JournalEntry } from '../../emulator/journal.js';
+import type { JournalEntry } from '../../emulator/journal.js';
 import type { I18nText } from '../../domain/enums.js';
 import type { SystemStatus } from '../../domain/system-status.js';
 
@@ -63,21 +65,6 @@ export interface FaultRule {
   delay_ms?: number;
 }
 
-export interface JournalEntry {
-  id: number;
-  time: number;
-  api: string | null;
-  app_id: string | null;
-  tenant_key: string | null;
-  method: string;
-  path: string;
-  status: number;
-  code: number | null;
-  log_id: string;
-  latency_ms: number;
-  request: unknown;
-  response: unknown;
-}
 
 /** A control API answer that was not 2xx. */
 export class ControlError extends Error {
