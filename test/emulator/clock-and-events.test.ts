@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { AddressInfo } from 'node:net';
 import { startTestApp, T0, type TestApp } from '../helpers/test-app.js';
 import { ACME, ACME_APP } from '../helpers/test-seed.js';
-import { batchOpen, control, statusIds } from './helpers.js';
+import { batchOpen, control, startAcme, statusIds } from './helpers.js';
 
 const T0_S = T0 / 1000;
 
@@ -52,11 +52,7 @@ describe('expiry on the controlled clock', () => {
   let t: TestApp;
   let token: string;
   let ids: Record<string, string>;
-  before(async () => {
-    t = await startTestApp();
-    token = await t.token(ACME_APP.app_id, ACME_APP.app_secret);
-    ids = await statusIds(t, ACME);
-  });
+  before(async () => ({ t, token, ids } = await startAcme()));
   after(() => t.close());
 
   it('a status opened until T disappears from the display once the clock passes T, and the events say so', async () => {

@@ -1,18 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
-import { startTestApp, T0, type TestApp } from '../helpers/test-app.js';
-import { ACME, ACME_APP } from '../helpers/test-seed.js';
-import { batchOpen, control, statusIds } from './helpers.js';
+import { T0, type TestApp } from '../helpers/test-app.js';
+import { ACME } from '../helpers/test-seed.js';
+import { batchOpen, control, startAcme } from './helpers.js';
 
 const T0_S = T0 / 1000;
 let t: TestApp;
 let token: string;
 let ids: Record<string, string>;
-before(async () => {
-  t = await startTestApp();
-  token = await t.token(ACME_APP.app_id, ACME_APP.app_secret);
-  ids = await statusIds(t, ACME);
-});
+before(async () => ({ t, token, ids } = await startAcme()));
 after(() => t.close());
 
 it('re-opening the same users again and again keeps the expiry index bounded, and only the last end_time expires', async () => {

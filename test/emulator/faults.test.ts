@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { STATUSES_URL, startTestApp, T0, type TestApp } from '../helpers/test-app.js';
-import { ACME, ACME_APP } from '../helpers/test-seed.js';
-import { batchOpen, control, statusIds } from './helpers.js';
+import { STATUSES_URL, T0, type TestApp } from '../helpers/test-app.js';
+import { ACME_APP } from '../helpers/test-seed.js';
+import { batchOpen, control, startAcme } from './helpers.js';
 
 const OTHER_APP = { app_id: 'cli_acme0000000000002', app_secret: 'acme-secret-2' };
 
@@ -10,11 +10,7 @@ describe('fault rules', () => {
   let t: TestApp;
   let token: string;
   let ids: Record<string, string>;
-  before(async () => {
-    t = await startTestApp();
-    token = await t.token(ACME_APP.app_id, ACME_APP.app_secret);
-    ids = await statusIds(t, ACME);
-  });
+  before(async () => ({ t, token, ids } = await startAcme()));
   after(() => t.close());
   beforeEach(async () => {
     await control(t, 'DELETE', '/faults');

@@ -1,5 +1,6 @@
 import type { TestApp } from '../helpers/test-app.js';
-import { STATUSES_URL } from '../helpers/test-app.js';
+import { STATUSES_URL, startTestApp } from '../helpers/test-app.js';
+import { ACME, ACME_APP } from '../helpers/test-seed.js';
 
 /** The tenant's statuses by title, through the control API (no token). */
 export async function statusIds(t: TestApp, tenantKey: string): Promise<Record<string, string>> {
@@ -20,4 +21,10 @@ export async function batchOpen(t: TestApp, token: string, statusId: string, use
 
 export async function control(t: TestApp, method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', url: string, payload?: unknown) {
   return t.request({ method, url: `/_sysstatus${url}`, ...(payload === undefined ? {} : { payload: payload as object }) });
+}
+
+/** A test app on the test seed, with a token of ACME's app and ACME's statuses by title. */
+export async function startAcme(): Promise<{ t: TestApp; token: string; ids: Record<string, string> }> {
+  const t = await startTestApp();
+  return { t, token: await t.token(ACME_APP.app_id, ACME_APP.app_secret), ids: await statusIds(t, ACME) };
 }

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { SCOPES } from '../../src/domain/apis.js';
 import { STATUSES_URL, startTestApp, T0, type TestApp } from '../helpers/test-app.js';
 import { ACME, ACME_APP } from '../helpers/test-seed.js';
-import { batchOpen, control, statusIds } from './helpers.js';
+import { batchOpen, control, startAcme, statusIds } from './helpers.js';
 
 const FRAGMENT = {
   name: 'Parallel Test Co',
@@ -115,11 +115,7 @@ describe('provisioning: users', () => {
   let t: TestApp;
   let token: string;
   let ids: Record<string, string>;
-  before(async () => {
-    t = await startTestApp();
-    token = await t.token(ACME_APP.app_id, ACME_APP.app_secret);
-    ids = await statusIds(t, ACME);
-  });
+  before(async () => ({ t, token, ids } = await startAcme()));
   after(() => t.close());
 
   it('lists users with what their client shows, searches and pages', async () => {
