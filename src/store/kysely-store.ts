@@ -48,7 +48,7 @@ const chunks = <T>(items: readonly T[], size = CHUNK): T[][] => {
 };
 
 /**
- * A look-up by many user ids (a whole tenant, for snapshots) in parts of CHUNK: one statement may
+ * A look-up by any number of user ids in parts of CHUNK: one statement may
  * bind only so many parameters (SQLite 32766, PostgreSQL 65535), and ids are disjoint across parts.
  */
 async function inParts<V>(userIds: readonly string[], lookUp: (part: string[]) => Promise<Map<string, V>>): Promise<Map<string, V>> {
