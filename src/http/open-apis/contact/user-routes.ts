@@ -2,6 +2,7 @@ import Type from 'typebox';
 import { APIS } from '../../../domain/apis.js';
 import type { Services } from '../../../operations/context.js';
 import { batchContactUsers, getContactUser, parseUserIdType } from '../../../operations/contact/read-users.js';
+import { platformPath } from '../../prefixes.js';
 import type { App } from '../../types.js';
 import { ok } from '../envelope.js';
 import { callerOf } from '../gateway-hooks.js';
@@ -22,7 +23,7 @@ const BatchQuery = Type.Object({
 /** GET contact/v3/users/:user_id and users/batch, behind the same gateway hooks as the other APIs. */
 export async function contactUserRoutes(app: App, services: Services) {
   app.get(
-    APIS.contact_user_batch.path,
+    platformPath(APIS.contact_user_batch.path),
     { config: { api: APIS.contact_user_batch }, schema: { tags: TAGS, operationId: 'contact_user_batch', querystring: BatchQuery } },
     async (request) => {
       const raw = request.query.user_ids;
@@ -33,7 +34,7 @@ export async function contactUserRoutes(app: App, services: Services) {
   );
 
   app.get(
-    APIS.contact_user_get.path,
+    platformPath(APIS.contact_user_get.path),
     {
       config: { api: APIS.contact_user_get },
       schema: { tags: TAGS, operationId: 'contact_user_get', params: Type.Object({ user_id: Type.String() }), querystring: UserQuery },

@@ -6,6 +6,7 @@ import { createSystemStatus } from '../../../operations/system-statuses/create-s
 import { deleteSystemStatus } from '../../../operations/system-statuses/delete-system-status.js';
 import { listSystemStatuses } from '../../../operations/system-statuses/list-system-statuses.js';
 import { patchSystemStatus } from '../../../operations/system-statuses/patch-system-status.js';
+import { platformPath } from '../../prefixes.js';
 import type { App } from '../../types.js';
 import { ok } from '../envelope.js';
 import { callerOf } from '../gateway-hooks.js';
@@ -29,7 +30,7 @@ const TAGS = ['system_status'];
 /** The six system_status operations; the gateway hooks of the enclosing plugin run first. */
 export async function systemStatusRoutes(app: App, services: Services) {
   app.post(
-    APIS.create.path,
+    platformPath(APIS.create.path),
     { config: { api: APIS.create }, schema: { tags: TAGS, operationId: 'create', body: CreateBody, response: { 200: SystemStatusReply } } },
     async (request) => {
       const status = await createSystemStatus(services, callerOf(request).tenant.tenant_key, request.body);
@@ -38,7 +39,7 @@ export async function systemStatusRoutes(app: App, services: Services) {
   );
 
   app.get(
-    APIS.list.path,
+    platformPath(APIS.list.path),
     { config: { api: APIS.list }, schema: { tags: TAGS, operationId: 'list', querystring: ListQuery, response: { 200: ListReply } } },
     async (request) => {
       const { page_size, page_token } = request.query;
@@ -47,7 +48,7 @@ export async function systemStatusRoutes(app: App, services: Services) {
   );
 
   app.patch(
-    APIS.patch.path,
+    platformPath(APIS.patch.path),
     {
       config: { api: APIS.patch },
       schema: { tags: TAGS, operationId: 'patch', params: SystemStatusParams, body: PatchBody, response: { 200: SystemStatusReply } },
@@ -66,7 +67,7 @@ export async function systemStatusRoutes(app: App, services: Services) {
   );
 
   app.delete(
-    APIS.delete.path,
+    platformPath(APIS.delete.path),
     { config: { api: APIS.delete }, schema: { tags: TAGS, operationId: 'delete', params: SystemStatusParams, response: { 200: EmptyReply } } },
     async (request) => {
       await deleteSystemStatus(services, callerOf(request).tenant.tenant_key, request.params.system_status_id);
@@ -75,7 +76,7 @@ export async function systemStatusRoutes(app: App, services: Services) {
   );
 
   app.post(
-    APIS.batch_open.path,
+    platformPath(APIS.batch_open.path),
     {
       config: { api: APIS.batch_open },
       schema: {
@@ -100,7 +101,7 @@ export async function systemStatusRoutes(app: App, services: Services) {
   );
 
   app.post(
-    APIS.batch_close.path,
+    platformPath(APIS.batch_close.path),
     {
       config: { api: APIS.batch_close },
       schema: {
