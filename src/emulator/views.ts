@@ -24,7 +24,8 @@ export interface UserView {
   open: OpenView[];
 }
 
-export const tenantView = (tenant: TenantRecord) => ({
+/** The tenant as the control API lists it: its stored record, nothing more (the console reads it as that type). */
+export const tenantView = (tenant: TenantRecord): TenantRecord => ({
   tenant_key: tenant.tenant_key,
   name: tenant.name,
   api_permission: tenant.api_permission,
