@@ -6,8 +6,10 @@ import { consolePlugin } from '../console/console-plugin.js';
 import { controlErrorHandler, controlNotFound } from '../http/errors/control-errors.js';
 import { CONTROL_PREFIX } from '../http/prefixes.js';
 import { readRoutes } from '../http/sysstatus/read-routes.js';
+import { describeOnly } from '../http/serializer-compiler.js';
 import type { App } from '../http/types.js';
 import { adminGuard } from './admin-guard.js';
+import { controlResponses } from './control-responses.js';
 import type { Emulator } from './emulator.js';
 import { DOCS_PREFIX, type OpenApi } from './openapi.js';
 import { clockRoutes } from './routes/clock-routes.js';
@@ -27,6 +29,12 @@ export async function controlPlugin(
   control.addHook('onRequest', adminGuard(config));
   control.setErrorHandler(controlErrorHandler(config.body_limit));
   control.setNotFoundHandler(controlNotFound);
+  control.setSerializerCompiler(describeOnly);
+  // Every answer described (the OpenAPI document, the response-schema test), from one table.
+  control.addHook('onRoute', (route) => {
+    const method = [route.method].flat()[0];
+    route.schema = { ...route.schema, response: controlResponses(method, route.url.slice(CONTROL_PREFIX.length) || '/') };
+  });
 
   control.get('/', { schema: { hide: true } }, async () => ({
     mode: emulator.mode,

@@ -99,6 +99,7 @@ async function buildDocs(routes: readonly RouteOptions[], version: string, route
         { name: 'emulator: state', description: 'Reset and snapshots' },
         { name: 'emulator: events', description: 'Status transitions as server-sent events' },
         { name: 'inspection', description: 'What users see' },
+        { name: 'operations', description: 'Health probes and metrics' },
       ],
       components: { securitySchemes: { admin: { type: 'http', scheme: 'bearer', description: 'the admin token (production mode)' } } },
     },

@@ -40,7 +40,8 @@ export function controlAnswerOf(failure: Failure): ControlAnswer {
 
 export function sendControlAnswer(reply: FastifyReply, { status, body, headers }: ControlAnswer) {
   if (headers) reply.headers(headers);
-  return reply.code(status).type('application/json; charset=utf-8').send(body);
+  // Serialised here: the routes' declared error schemas describe the body, never reshape it.
+  return reply.code(status).type('application/json; charset=utf-8').send(JSON.stringify(body));
 }
 
 export function controlErrorHandler(bodyLimit: number) {

@@ -55,7 +55,9 @@ const JSON_TYPE = 'application/json; charset=utf-8';
 
 function send(reply: FastifyReply, error: PlatformError, body: object) {
   if (error.headers) reply.headers(error.headers);
-  return reply.code(error.spec.status).type(JSON_TYPE).send(body);
+  // Serialised here, in the platform's key order: the routes' declared error schemas describe
+  // the body, and must not reorder it (fast-json-stringify writes required properties first).
+  return reply.code(error.spec.status).type(JSON_TYPE).send(JSON.stringify(body));
 }
 
 /** Unknown paths and methods answer as the live gateway does: plain text. */

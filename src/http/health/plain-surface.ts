@@ -4,6 +4,7 @@
 import type { Config } from '../../config.js';
 import type { Metrics } from '../../emulator/metrics.js';
 import { plainErrorHandler } from '../errors/plain-errors.js';
+import { describeOnly } from '../serializer-compiler.js';
 import type { App } from '../types.js';
 import { healthRoutes, type ReadinessCheck } from './health-routes.js';
 import { metricsRoutes } from './metrics-routes.js';
@@ -16,6 +17,7 @@ export interface PlainSurfaceOptions {
 
 export async function plainSurface(app: App, { config, metrics, readinessChecks }: PlainSurfaceOptions) {
   app.setErrorHandler(plainErrorHandler(config.body_limit));
+  app.setSerializerCompiler(describeOnly);
   await healthRoutes(app, readinessChecks);
   await metricsRoutes(app, metrics, config);
 }

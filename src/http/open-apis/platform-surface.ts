@@ -3,6 +3,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Services } from '../../operations/context.js';
 import { gatewayNotFound, platformErrorHandler, tokenErrorHandler } from '../errors/platform-errors.js';
+import { describeOnly } from '../serializer-compiler.js';
 import type { PlatformRateLimiter } from '../rate-limiter.js';
 import type { App } from '../types.js';
 import { accessTokenRoutes } from './auth/access-token-routes.js';
@@ -33,12 +34,14 @@ export async function platformSurface(platform: App, { services, bodyLimit, limi
 
   // contact/v3 reads: the same gateway, without personal_settings' tenant permission (2005007).
   await platform.register(async (contact) => {
+    contact.setSerializerCompiler(describeOnly);
     contact.addHook('onRequest', gatewayHook(services, limiter));
     if (faults) contact.addHook('preValidation', faults);
     await contactUserRoutes(contact, services);
   });
 
   await platform.register(async (auth) => {
+    auth.setSerializerCompiler(describeOnly);
     auth.setErrorHandler(tokenErrorHandler(bodyLimit));
     if (faults) auth.addHook('preValidation', faults);
     await accessTokenRoutes(auth, services);

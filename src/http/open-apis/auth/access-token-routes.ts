@@ -18,6 +18,19 @@ const FAILURES: Record<TokenFailure, ErrorName> = {
   app_secret_invalid: 'token_app_secret_invalid',
 };
 
+/** Failures: HTTP 200 too (10003 with an empty data between code and msg), or 503 / 99991504. */
+const TokenFailure = Type.Object({ code: Type.Integer(), data: Type.Optional(Type.Object({})), msg: Type.String() });
+const answers = <T extends Type.TSchema>(issued: T) => ({ 200: Type.Union([issued, TokenFailure]), '5xx': TokenFailure });
+
+const TenantTokenReply = Type.Object({ code: Type.Literal(0), msg: Type.String(), tenant_access_token: Type.String(), expire: Type.Integer() });
+const AppTokenReply = Type.Object({
+  code: Type.Literal(0),
+  msg: Type.String(),
+  app_access_token: Type.String(),
+  expire: Type.Integer(),
+  tenant_access_token: Type.String(),
+});
+
 export async function accessTokenRoutes(app: App, services: Services) {
   const credentials = async (body: unknown) => {
     const { app_id, app_secret } = (body ?? {}) as { app_id?: unknown; app_secret?: unknown };
@@ -26,7 +39,9 @@ export async function accessTokenRoutes(app: App, services: Services) {
 
   app.post(
     platformPath(TOKEN_APIS.tenant_access_token),
-    { schema: { tags: ['auth'], operationId: 'tenant_access_token_internal', body: Type.Optional(CredentialsBody) } },
+    {
+      schema: { tags: ['auth'], operationId: 'tenant_access_token_internal', body: Type.Optional(CredentialsBody), response: answers(TenantTokenReply) },
+    },
     async (request) => {
       const { result, secret } = await credentials(request.body);
       if (typeof result === 'string') throw new PlatformError(FAILURES[result]);
@@ -37,7 +52,9 @@ export async function accessTokenRoutes(app: App, services: Services) {
 
   app.post(
     platformPath(TOKEN_APIS.app_access_token),
-    { schema: { tags: ['auth'], operationId: 'app_access_token_internal', body: Type.Optional(CredentialsBody) } },
+    {
+      schema: { tags: ['auth'], operationId: 'app_access_token_internal', body: Type.Optional(CredentialsBody), response: answers(AppTokenReply) },
+    },
     async (request) => {
       const { result, secret } = await credentials(request.body);
       if (typeof result === 'string') throw new PlatformError(FAILURES[result]);

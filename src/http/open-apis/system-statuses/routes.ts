@@ -8,7 +8,7 @@ import { listSystemStatuses } from '../../../operations/system-statuses/list-sys
 import { patchSystemStatus } from '../../../operations/system-statuses/patch-system-status.js';
 import { platformPath } from '../../prefixes.js';
 import type { App } from '../../types.js';
-import { ok } from '../envelope.js';
+import { ok, platformResponses } from '../envelope.js';
 import { callerOf } from '../gateway-hooks.js';
 import {
   BatchCloseBody,
@@ -31,7 +31,7 @@ const TAGS = ['system_status'];
 export async function systemStatusRoutes(app: App, services: Services) {
   app.post(
     platformPath(APIS.create.path),
-    { config: { api: APIS.create }, schema: { tags: TAGS, operationId: 'create', body: CreateBody, response: { 200: SystemStatusReply } } },
+    { config: { api: APIS.create }, schema: { tags: TAGS, operationId: 'create', body: CreateBody, response: platformResponses(SystemStatusReply) } },
     async (request) => {
       const status = await createSystemStatus(services, callerOf(request).tenant.tenant_key, request.body);
       return ok({ system_status: status });
@@ -40,7 +40,7 @@ export async function systemStatusRoutes(app: App, services: Services) {
 
   app.get(
     platformPath(APIS.list.path),
-    { config: { api: APIS.list }, schema: { tags: TAGS, operationId: 'list', querystring: ListQuery, response: { 200: ListReply } } },
+    { config: { api: APIS.list }, schema: { tags: TAGS, operationId: 'list', querystring: ListQuery, response: platformResponses(ListReply) } },
     async (request) => {
       const { page_size, page_token } = request.query;
       return ok(await listSystemStatuses(services, callerOf(request).tenant.tenant_key, page_size, page_token || undefined));
@@ -51,7 +51,7 @@ export async function systemStatusRoutes(app: App, services: Services) {
     platformPath(APIS.patch.path),
     {
       config: { api: APIS.patch },
-      schema: { tags: TAGS, operationId: 'patch', params: SystemStatusParams, body: PatchBody, response: { 200: SystemStatusReply } },
+      schema: { tags: TAGS, operationId: 'patch', params: SystemStatusParams, body: PatchBody, response: platformResponses(SystemStatusReply) },
     },
     async (request) => {
       const { system_status, update_fields } = request.body;
@@ -68,7 +68,7 @@ export async function systemStatusRoutes(app: App, services: Services) {
 
   app.delete(
     platformPath(APIS.delete.path),
-    { config: { api: APIS.delete }, schema: { tags: TAGS, operationId: 'delete', params: SystemStatusParams, response: { 200: EmptyReply } } },
+    { config: { api: APIS.delete }, schema: { tags: TAGS, operationId: 'delete', params: SystemStatusParams, response: platformResponses(EmptyReply) } },
     async (request) => {
       await deleteSystemStatus(services, callerOf(request).tenant.tenant_key, request.params.system_status_id);
       return ok({});
@@ -85,7 +85,7 @@ export async function systemStatusRoutes(app: App, services: Services) {
         params: SystemStatusParams,
         querystring: UserIdTypeQuery,
         body: BatchOpenBody,
-        response: { 200: BatchOpenReply },
+        response: platformResponses(BatchOpenReply),
       },
     },
     async (request) => {
@@ -110,7 +110,7 @@ export async function systemStatusRoutes(app: App, services: Services) {
         params: SystemStatusParams,
         querystring: UserIdTypeQuery,
         body: BatchCloseBody,
-        response: { 200: BatchCloseReply },
+        response: platformResponses(BatchCloseReply),
       },
     },
     async (request) => {

@@ -1,6 +1,7 @@
 // The wire contract of the system_status family: request validation, response serialisation and
 // the OpenAPI document all come from these schemas.
 import Type, { type Static } from 'typebox';
+import { success } from '../envelope.js';
 import { BATCH_CLOSE_RESULTS, BATCH_OPEN_RESULTS, UPDATE_FIELDS, USER_ID_TYPES } from '../../../domain/enums.js';
 import { CreateSystemStatusBody, SystemStatusFields, SystemStatusSchema } from '../../../domain/system-status-schema.js';
 
@@ -47,8 +48,6 @@ export type BatchCloseBody = Static<typeof BatchCloseBody>;
 
 const SystemStatus = SystemStatusSchema;
 
-const success = <T extends Type.TSchema>(data: T) =>
-  Type.Object({ code: Type.Integer(), msg: Type.String(), data });
 
 export const SystemStatusReply = success(Type.Object({ system_status: SystemStatus }));
 export const ListReply = success(
