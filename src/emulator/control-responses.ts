@@ -1,8 +1,8 @@
 // What each control endpoint answers, as schemas: the OpenAPI document describes every answer from
-// here, and test/http/response-schemas.test.ts checks real answers against them. One table for the
-// whole control surface; the control plugin attaches each entry to its route (with the error
-// shape) and refuses to start with a route that has none. The control surface serialises with
-// JSON.stringify (src/http/serializer-compiler.ts): these schemas describe, never trim, an answer.
+// here (src/emulator/route-answers.ts), and test/http/response-schemas.test.ts checks real answers
+// against them. One table for the whole control surface; the control plugin refuses to start with
+// a route that has none. The control surface serialises with JSON.stringify
+// (src/http/serializer-compiler.ts): these schemas describe, never trim, an answer.
 import Type, { type TSchema } from 'typebox';
 import { APP_TYPES } from '../domain/enums.js';
 import { CONTROL_ERRORS } from '../domain/errors.js';

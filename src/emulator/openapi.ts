@@ -10,6 +10,7 @@ import type {} from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions, type RouteOptions } from 'fastify';
 import { CONTROL_PREFIX } from '../http/prefixes.js';
 import type { App } from '../http/types.js';
+import { routeAnswers } from './route-answers.js';
 
 /** The Swagger UI, inside the control surface. */
 const DOCS_PATH = '/docs';
@@ -106,7 +107,8 @@ async function buildDocs(routes: readonly RouteOptions[], version: string, route
   });
   await docs.register(swaggerUi, { routePrefix: DOCS_PREFIX, uiConfig: { docExpansion: 'list', deepLinking: true } });
   for (const route of routes) {
-    docs.route({ method: route.method, url: route.url, ...(route.schema ? { schema: route.schema } : {}), ...(route.config ? { config: route.config } : {}), handler: async () => undefined });
+    const schema = { ...route.schema, response: routeAnswers(route) };
+    docs.route({ method: route.method, url: route.url, schema, ...(route.config ? { config: route.config } : {}), handler: async () => undefined });
   }
   await docs.ready();
   return docs;

@@ -20,7 +20,7 @@ const FAILURES: Record<TokenFailure, ErrorName> = {
 
 /** Failures: HTTP 200 too (10003 with an empty data between code and msg), or 503 / 99991504. */
 const TokenFailure = Type.Object({ code: Type.Integer(), data: Type.Optional(Type.Object({})), msg: Type.String() });
-const answers = <T extends Type.TSchema>(issued: T) => ({ 200: Type.Union([issued, TokenFailure]), '5xx': TokenFailure });
+const answers = <T extends Type.TSchema>(issued: T) => ({ 200: Type.Union([issued, TokenFailure]), '4xx': TokenFailure, '5xx': TokenFailure });
 
 const TenantTokenReply = Type.Object({ code: Type.Literal(0), msg: Type.String(), tenant_access_token: Type.String(), expire: Type.Integer() });
 const AppTokenReply = Type.Object({
