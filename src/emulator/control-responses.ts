@@ -1,5 +1,5 @@
 // What each control endpoint answers, as schemas: the OpenAPI document describes every answer from
-// here (src/emulator/route-answers.ts), and test/http/response-schemas.test.ts checks real answers
+// here (src/emulator/route-answers.ts), and test/emulator/route-answers.test.ts checks real answers
 // against them. One table for the whole control surface; the control plugin refuses to start with
 // a route that has none. The control surface serialises with JSON.stringify
 // (src/http/serializer-compiler.ts): these schemas describe, never trim, an answer.

@@ -65,7 +65,7 @@ export class ConflictError extends Error {
  * The database cannot be reached, is too slow, or kept refusing a transaction for transient
  * reasons (connection lost, timeouts, repeated deadlocks). Nothing of the failed transaction was
  * committed, unless the connection broke during COMMIT itself (then its outcome is unknown).
- * Rendered as the platform's 503 / 99991504 (see render-error.ts).
+ * Rendered as a 503 on every surface (src/http/errors/failure.ts reads it as "unavailable").
  */
 export class StoreUnavailableError extends Error {
   readonly code = 'SYSSTATUS_UNAVAILABLE';
