@@ -403,13 +403,15 @@ export class KyselyRepository implements StoreTransaction {
     return (await this.db.selectFrom('access_tokens').selectAll().orderBy('issued_at').orderBy('token_digest').execute()).map(toToken);
   }
 
-  async latestAccessToken(appId: string, kind: TokenKind, validAt: number) {
-    const row = await this.db
+  async latestAccessToken(appId: string, kind: TokenKind, validAt: number, issuedBy?: number) {
+    let query = this.db
       .selectFrom('access_tokens')
       .selectAll()
       .where('app_id', '=', appId)
       .where('kind', '=', kind)
-      .where('expires_at', '>', validAt)
+      .where('expires_at', '>', validAt);
+    if (issuedBy !== undefined) query = query.where('issued_at', '<=', issuedBy);
+    const row = await query
       .orderBy('expires_at', 'desc')
       .limit(1)
       .executeTakeFirst();

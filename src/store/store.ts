@@ -86,8 +86,11 @@ export interface StoreReader {
   getAccessToken(tokenDigest: string): Promise<AccessTokenRecord | undefined>;
   /** Every stored token (snapshots and the emulator's reset keep them). */
   listAccessTokens(): Promise<AccessTokenRecord[]>;
-  /** The newest token of that kind for the app that is still valid at `validAt`. */
-  latestAccessToken(appId: string, kind: TokenKind, validAt: number): Promise<AccessTokenRecord | undefined>;
+  /**
+   * The newest token of that kind for the app that is still valid at `validAt` and, when
+   * `issuedBy` is given, was issued at or before it (the clock may have been moved back).
+   */
+  latestAccessToken(appId: string, kind: TokenKind, validAt: number, issuedBy?: number): Promise<AccessTokenRecord | undefined>;
 
   getSystemStatus(tenantKey: string, systemStatusId: string): Promise<SystemStatus | undefined>;
   /** The tenant's statuses in creation (id) order, optionally after an id. */
