@@ -83,14 +83,6 @@ export class Emulator {
     const start = this.start;
     const keep = new Set(options.keep ?? []);
     for (const hook of this.beforeReset) await hook();
-    const now = this.services.clock.now();
-    const digests = new Map(start.snapshot.tenants.flatMap((tenant) => tenant.apps.map((app) => [app.app_id, app.app_secret_digest])));
-    const startTokens = new Set(start.snapshot.access_tokens.map((token) => token.token_digest));
-    const kept = (await this.services.store.listAccessTokens()).filter(
-      (token) => token.expires_at > now && digests.has(token.app_id) && !startTokens.has(token.token_digest),
-    );
-    const liveDigests = new Map((await this.services.store.listApps()).map((app) => [app.app_id, app.app_secret_digest]));
-    const sameSecret = kept.filter((token) => liveDigests.get(token.app_id) === digests.get(token.app_id));
     if (!keep.has('clock')) {
       const clock = this.services.clock;
       clock.reset();
@@ -99,6 +91,15 @@ export class Emulator {
       // Let the expiry scheduler finish with the old data before it is replaced.
       await this.expiry.idle();
     }
+    // Tokens are judged by the clock after the reset: one that expired by a moved clock is valid again.
+    const now = this.services.clock.now();
+    const digests = new Map(start.snapshot.tenants.flatMap((tenant) => tenant.apps.map((app) => [app.app_id, app.app_secret_digest])));
+    const startTokens = new Set(start.snapshot.access_tokens.map((token) => token.token_digest));
+    const kept = (await this.services.store.listAccessTokens()).filter(
+      (token) => token.expires_at > now && digests.has(token.app_id) && !startTokens.has(token.token_digest),
+    );
+    const liveDigests = new Map((await this.services.store.listApps()).map((app) => [app.app_id, app.app_secret_digest]));
+    const sameSecret = kept.filter((token) => liveDigests.get(token.app_id) === digests.get(token.app_id));
     await importSnapshot(this.services, {
       ...start.snapshot,
       access_tokens: [...start.snapshot.access_tokens, ...sameSecret],

@@ -7,7 +7,7 @@ import { apiOfRoute, isTokenApi, type JournalApiId } from './api-ids.js';
 import type { FaultRule, FaultRules } from './faults.js';
 import type { Journal } from './journal.js';
 import type { Metrics } from './metrics.js';
-import { redactBody, redactHeaders } from './redact.js';
+import { redactBody, redactHeaders, redactQuery } from './redact.js';
 
 interface Trace {
   time: number;
@@ -99,7 +99,7 @@ export function journalHooks(services: Services, journal: Journal, metrics: Metr
         log_id: request.id,
         latency_ms: Math.round(latency * 1000) / 1000,
         fault_id: trace.fault?.id ?? null,
-        request: { headers: redactHeaders(request.headers), query, body: redactBody(request.body ?? null) },
+        request: { headers: redactHeaders(request.headers), query: redactQuery(query), body: redactBody(request.body ?? null) },
         response: { headers: redactHeaders(reply.getHeaders()), body: redactBody(body) },
       });
       const label = api ?? 'unknown';

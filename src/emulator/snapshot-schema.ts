@@ -55,6 +55,8 @@ const SnapshotTenant = Type.Object({
   system_statuses: Type.Array(SystemStatusSchema),
   sync_preferences: Type.Array(Type.Object({ user_id: Type.String(), system_status_id: Type.String(), sync_on: Type.Boolean() })),
   opens: Type.Array(SnapshotOpen),
+  /** sync_off titles no status has yet; absent in snapshots made before they were kept. */
+  pending_sync_off: Type.Optional(Type.Array(Type.Object({ user_id: Type.String(), title: Type.String() }))),
 });
 
 const SnapshotToken = Type.Object({

@@ -46,6 +46,7 @@ export async function createTenant(services: Services, vault: SecretVault, body:
     apps: await Promise.all(stored.map((app) => appView(store, app, secrets.get(app.app_id)))),
     users: users.map((user) => ({ user_id: user.user_id, name: user.name, resigned: user.resigned, ...userIds(stored, tenantKey, user.user_id) })),
     system_statuses: await store.listSystemStatuses(tenantKey),
+    pending_sync_off: await store.listPendingSyncOff(tenantKey),
   };
 }
 
@@ -65,6 +66,8 @@ export async function describeTenant(services: Services, vault: SecretVault, ten
     ...tenantView(tenant),
     apps: await Promise.all(apps.map((app) => appView(store, app, vault.reveal(app.app_id, app.app_secret_digest)))),
     counts: { apps: apps.length, users: users.length, resigned_users: users.filter((user) => user.resigned).length, system_statuses: statuses.length },
+    // A typo in a seed's sync_off stays visible here instead of failing the start.
+    pending_sync_off: await store.listPendingSyncOff(tenantKey),
   };
 }
 
