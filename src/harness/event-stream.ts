@@ -110,9 +110,10 @@ export class EventStream implements AsyncIterableIterator<EmulatorEvent> {
     }
   }
 
-  /** Ends the stream: a pending next() finishes with done. */
+  /** Ends the stream: events not yet read are dropped, and a pending or later next() finishes with done. */
   async close(): Promise<void> {
     this.abort.abort();
+    this.buffer.length = 0;
     this.finish();
   }
 
