@@ -14,6 +14,7 @@ import {
   type AppRecord,
   ConflictError,
   type ContactScope,
+  type PendingSyncOff,
   type Store,
   type StoreDump,
   type StoredOpen,
@@ -22,7 +23,7 @@ import {
   type TokenKind,
   type UserRecord,
 } from '../store.js';
-import { MemoryState, type TableState } from './state.js';
+import { MemoryState, type NestedTable, type TableState } from './state.js';
 import { CODECS, compareText, type OpenRow, type StatusRow } from './tables.js';
 
 /** One row image a transaction wrote: [table number, values in codec column order] or [table number, null, key]. */
@@ -290,8 +291,8 @@ export class MemoryRepository implements StoreTransaction {
     for (const statusId of [...((state.opens.map.branch([tenantKey, userId])?.keys() ?? []) as Iterable<string>)]) {
       this.remove(state.opens, [tenantKey, userId, statusId]);
     }
-    for (const statusId of [...((state.preferences.map.branch([tenantKey, userId])?.keys() ?? []) as Iterable<string>)]) {
-      this.remove(state.preferences, [tenantKey, userId, statusId]);
+    for (const table of [state.preferences, state.pendingSyncOff] as NestedTable<unknown>[]) {
+      for (const last of [...(table.map.branch([tenantKey, userId])?.keys() ?? [])]) this.remove(table, [tenantKey, userId, last]);
     }
     const apps = [...(state.appsByTenant.get(tenantKey)?.values() ?? [])];
     for (const app of apps) {
@@ -311,6 +312,30 @@ export class MemoryRepository implements StoreTransaction {
     this.put(this.state.preferences, { tenant_key: tenantKey, user_id: userId, system_status_id: systemStatusId, sync_on: syncOn });
   }
 
+  async listPendingSyncOff(tenantKey: string): Promise<PendingSyncOff[]> {
+    return this.pendingOf(tenantKey, () => true);
+  }
+
+  private pendingOf(tenantKey: string, wanted: (title: string) => boolean): PendingSyncOff[] {
+    const rows: PendingSyncOff[] = [];
+    for (const [userId, titles] of (this.state.pendingSyncOff.map.branch([tenantKey]) ?? new Map()) as Map<string, Map<string, unknown>>) {
+      for (const title of titles.keys()) if (wanted(title)) rows.push({ user_id: userId, title });
+    }
+    return rows.sort((a, b) => compareText(a.user_id, b.user_id) || compareText(a.title, b.title));
+  }
+
+  async addPendingSyncOff(tenantKey: string, userId: string, title: string) {
+    if (!this.state.users.get([tenantKey, userId])) throw new ForeignKeyError(`pending_sync_off user ${userId}`);
+    if (!this.state.pendingSyncOff.get([tenantKey, userId, title])) this.put(this.state.pendingSyncOff, { tenant_key: tenantKey, user_id: userId, title });
+  }
+
+  async takePendingSyncOff(tenantKey: string, names: readonly string[]) {
+    const wanted = new Set(names);
+    const taken = this.pendingOf(tenantKey, (title) => wanted.has(title));
+    for (const row of taken) this.remove(this.state.pendingSyncOff, [tenantKey, row.user_id, row.title]);
+    return taken;
+  }
+
   // ---- tokens -----------------------------------------------------------------------------
 
   async getAccessToken(tokenDigest: string) {
@@ -322,10 +347,10 @@ export class MemoryRepository implements StoreTransaction {
     return [...this.state.tokens.rows()].sort((a, b) => a.issued_at - b.issued_at || compareText(a.token_digest, b.token_digest)).map(copy);
   }
 
-  async latestAccessToken(appId: string, kind: TokenKind, validAt: number) {
+  async latestAccessToken(appId: string, kind: TokenKind, validAt: number, issuedBy?: number) {
     let latest: AccessTokenRecord | undefined;
     for (const token of this.state.tokensByApp.get(appId)?.values() ?? []) {
-      if (token.kind !== kind || token.expires_at <= validAt) continue;
+      if (token.kind !== kind || token.expires_at <= validAt || (issuedBy !== undefined && token.issued_at > issuedBy)) continue;
       if (!latest || token.expires_at > latest.expires_at) latest = token;
     }
     return latest && copy(latest);
@@ -568,7 +593,7 @@ export class MemoryRepository implements StoreTransaction {
 }
 
 type WriterMethod = {
-  [K in keyof StoreTransaction]: K extends `insert${string}` | `update${string}` | `delete${string}` | `set${string}` | 'writeOpens' ? K : never;
+  [K in keyof StoreTransaction]: K extends `insert${string}` | `update${string}` | `delete${string}` | `set${string}` | 'writeOpens' | 'addPendingSyncOff' | 'takePendingSyncOff' ? K : never;
 }[keyof StoreTransaction];
 
 const WRITERS: WriterMethod[] = [
@@ -590,6 +615,8 @@ const WRITERS: WriterMethod[] = [
   'deleteSystemStatus',
   'writeOpens',
   'deleteOpens',
+  'addPendingSyncOff',
+  'takePendingSyncOff',
 ];
 
 /**
@@ -631,7 +658,7 @@ export class MemoryStore extends MemoryRepository implements Store {
   }
 
   async clear() {
-    await this.transaction(async (tx) => (tx as MemoryRepository).removeEverything());
+    await this.transaction(async (tx) => (tx as unknown as MemoryRepository).removeEverything());
   }
 
   async dump(): Promise<StoreDump> {

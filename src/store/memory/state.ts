@@ -10,6 +10,7 @@ import {
   namesCodec,
   opensCodec,
   type OpenRow,
+  pendingSyncOffCodec,
   preferencesCodec,
   type StatusRow,
   statusesCodec,
@@ -81,7 +82,7 @@ class Nested<V> {
 }
 
 /** A table stored in one Nested map keyed by its primary key columns. */
-class NestedTable<R> implements TableState<R> {
+export class NestedTable<R> implements TableState<R> {
   readonly map: Nested<R>;
   constructor(
     readonly codec: TableCodec<R>,
@@ -202,6 +203,7 @@ export class MemoryState {
   readonly names = new NestedTable(namesCodec, (r) => [r.tenant_key, r.name]);
   readonly preferences = new NestedTable(preferencesCodec, (r) => [r.tenant_key, r.user_id, r.system_status_id]);
   readonly opens = new NestedTable<OpenRow>(opensCodec, (r) => [r.tenant_key, r.user_id, r.system_status_id]);
+  readonly pendingSyncOff = new NestedTable(pendingSyncOffCodec, (r) => [r.tenant_key, r.user_id, r.title]);
 
   /** The tables in CODECS order: a log record's table number indexes this list. */
   readonly tables: TableState<any>[] = [
@@ -215,6 +217,7 @@ export class MemoryState {
     this.names,
     this.preferences,
     this.opens,
+    this.pendingSyncOff,
   ];
 
   constructor() {

@@ -188,6 +188,14 @@ export const opensCodec = codec<OpenRow>(
   },
 );
 
+export const pendingSyncOffCodec = codec<{ tenant_key: string; user_id: string; title: string }>(
+  'pending_sync_off',
+  ['tenant_key', 'user_id', 'title'],
+  3,
+  (r) => [r.tenant_key, r.user_id, r.title],
+  (v) => ({ tenant_key: String(v[0]), user_id: String(v[1]), title: String(v[2]) }),
+);
+
 /** Every table, in dependency order (a load inserts in this order). Index = the table's number in log records. */
 export const CODECS = [
   tenantsCodec,
@@ -200,6 +208,7 @@ export const CODECS = [
   namesCodec,
   preferencesCodec,
   opensCodec,
+  pendingSyncOffCodec,
 ] as const;
 
 /** Text in the order SQLite's BINARY collation (UTF-8 bytes, i.e. code points) sorts it. */
