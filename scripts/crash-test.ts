@@ -99,7 +99,7 @@ export async function runCrashTest(options: { rounds: number; workers: number; d
         const applied = batch.users.map((user) => seen.get(key(user, batch.status)) === (batch.op === 'batch_open' ? batch.end_time : undefined));
         const before = batch.users.map((user) => seen.get(key(user, batch.status)) === model.get(key(user, batch.status)));
         const all = applied.every(Boolean);
-        assert.ok(all || before.every(Boolean), `a batch cut off by the kill is half applied: ${JSON.stringify(batch)} applied=${JSON.stringify(applied)}`);
+        assert.ok(all || before.every(Boolean), `a batch cut off by the kill is half applied: ${JSON.stringify(batch)} applied=${JSON.stringify(applied)} seen=${JSON.stringify(batch.users.map((user) => seen.get(key(user, batch.status))))} acknowledged=${JSON.stringify(batch.users.map((user) => model.get(key(user, batch.status))))}`);
         if (all && !before.every(Boolean)) figures.cut_off_applied++;
         if (all) apply(model, batch);
       }
@@ -158,7 +158,8 @@ export async function runCrashTest(options: { rounds: number; workers: number; d
     }
     return figures;
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    if (process.env.SYSSTATUS_CRASH_KEEP) process.stderr.write(`crash test data kept in ${dir}\n`);
+    else rmSync(dir, { recursive: true, force: true });
   }
 }
 

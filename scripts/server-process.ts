@@ -30,8 +30,8 @@ export interface ServerOptions {
 export async function startServer(options: ServerOptions): Promise<ServerProcess> {
   const args = ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--port', '0', '--rate-limits', 'off', '--seed', options.seedFile, '--log-level', options.logLevel ?? 'warn'];
   if (options.databaseUrl) args.push('--database-url', options.databaseUrl);
-  if (options.foldLogBytes) args.push('--fold-log-bytes', String(options.foldLogBytes));
   else args.push('--data', options.dataDir);
+  if (options.foldLogBytes) args.push('--fold-log-bytes', String(options.foldLogBytes));
   const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let text = '';
   const waiters: { pattern: RegExp; resolve: () => void }[] = [];
