@@ -1,20 +1,21 @@
 import assert from 'node:assert/strict';
 import * as lark from '@larksuiteoapi/node-sdk';
-import { after, before, describe, it } from 'node:test';
+import { after, before, it } from 'node:test';
 import { SCOPES } from '../../src/domain/apis.js';
 import { openIdOf, startTestApp, type TestApp, unionIdOf } from '../helpers/test-app.js';
+import { describeEachEngine } from '../helpers/test-store.js';
 import { ACME, GLOBEX } from '../helpers/test-seed.js';
 import { control } from './helpers.js';
 
 const USERS = '/open-apis/contact/v3/users';
 const READER = [SCOPES.contact_base, SCOPES.user_base, SCOPES.employee_id];
 
-describe('contact/v3 user reads', () => {
+describeEachEngine('contact/v3 user reads', (engine) => {
   let t: TestApp;
   let reader: { app_id: string; token: string };
   let narrow: { app_id: string; token: string };
   before(async () => {
-    t = await startTestApp();
+    t = await startTestApp({ engine });
     const make = async (body: object) => {
       const app = (await control(t, 'POST', `/tenants/${ACME}/apps`, body)).json();
       return { app_id: app.app_id, token: await t.token(app.app_id, app.app_secret) };

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, it } from 'node:test';
 import { SCOPES } from '../../src/domain/apis.js';
 import { STATUSES_URL, startTestApp, T0, type TestApp } from '../helpers/test-app.js';
+import { describeEachEngine } from '../helpers/test-store.js';
 import { ACME, ACME_APP } from '../helpers/test-seed.js';
 import { batchOpen, control, startAcme, statusIds } from './helpers.js';
 
@@ -12,10 +13,10 @@ const FRAGMENT = {
   system_statuses: [{ title: '请假', icon_key: 'GeneralVacation' as const, priority: 0 }],
 };
 
-describe('provisioning: tenants', () => {
+describeEachEngine('provisioning: tenants', (engine) => {
   let t: TestApp;
   before(async () => {
-    t = await startTestApp();
+    t = await startTestApp({ engine });
   });
   after(() => t.close());
 
@@ -68,10 +69,10 @@ describe('provisioning: tenants', () => {
   });
 });
 
-describe('provisioning: apps', () => {
+describeEachEngine('provisioning: apps', (engine) => {
   let t: TestApp;
   before(async () => {
-    t = await startTestApp();
+    t = await startTestApp({ engine });
   });
   after(() => t.close());
 
@@ -111,11 +112,11 @@ describe('provisioning: apps', () => {
   });
 });
 
-describe('provisioning: users', () => {
+describeEachEngine('provisioning: users', (engine) => {
   let t: TestApp;
   let token: string;
   let ids: Record<string, string>;
-  before(async () => ({ t, token, ids } = await startAcme()));
+  before(async () => ({ t, token, ids } = await startAcme(engine)));
   after(() => t.close());
 
   it('lists users with what their client shows, searches and pages', async () => {
