@@ -20,8 +20,8 @@ describeEachEngine('contact/v3 user reads', (engine) => {
       const app = (await control(t, 'POST', `/tenants/${ACME}/apps`, body)).json();
       return { app_id: app.app_id, token: await t.token(app.app_id, app.app_secret) };
     };
-    reader = await make({ developer: 'acme', scopes: READER, contact_scope: ['u001', 'u002', 'u004'] });
-    narrow = await make({ type: 'store', developer: 'isv', scopes: [SCOPES.contact_base] });
+    reader = await make({ app_id: 'cli_acmereader0000001', developer: 'acme', scopes: READER, contact_scope: ['u001', 'u002', 'u004'] });
+    narrow = await make({ app_id: 'cli_acmenarrow0000001', type: 'store', developer: 'isv', scopes: [SCOPES.contact_base] });
   });
   after(() => t.close());
 
