@@ -100,6 +100,16 @@ describeEachEngine('provisioning: apps', (engine) => {
     assert.equal((await control(t, 'GET', `/apps/${app.app_id}`)).statusCode, 404);
   });
 
+  it('an app deleted and created again under the same app_id never accepts the tokens of the old one', async () => {
+    const body = { app_id: 'cli_again00000000001', app_secret: 'again-secret', scopes: [SCOPES.system_status_update] };
+    assert.equal((await control(t, 'POST', `/tenants/${ACME}/apps`, body)).statusCode, 201);
+    const old = await t.token(body.app_id, body.app_secret);
+    assert.equal((await t.request({ url: STATUSES_URL, token: old })).json().code, 0);
+    assert.equal((await control(t, 'DELETE', `/apps/${body.app_id}`)).statusCode, 204);
+    assert.equal((await control(t, 'POST', `/tenants/${ACME}/apps`, body)).statusCode, 201);
+    assert.equal((await t.request({ url: STATUSES_URL, token: old })).json().code, 99991663);
+  });
+
   it('mints a console token without the secret that the token endpoint never hands out', async () => {
     const minted = await control(t, 'POST', `/apps/${ACME_APP.app_id}/token`);
     const { tenant_access_token, expire } = minted.json();
