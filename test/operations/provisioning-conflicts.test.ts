@@ -57,6 +57,21 @@ describeEachEngine('racing provisioning calls', (engine) => {
     assert.deepEqual(sorted(await race(`/tenants/${ACME}/users`, { user_id: 'race-user' })), oneWins);
   });
 
+  it('an app and a user created at once: the user can be named by the open_id the app knows', async () => {
+    for (let round = 0; round < 8; round++) {
+      const appId = `cli_together${round}`;
+      const [app, user] = await Promise.all([
+        control(t, 'POST', `/tenants/${ACME}/apps`, { app_id: appId, app_secret: 'together-secret' }),
+        control(t, 'POST', `/tenants/${ACME}/users`, { user_id: `together-${round}` }),
+      ]);
+      assert.deepEqual([app.statusCode, user.statusCode], [201, 201]);
+      const openId = (await control(t, 'GET', `/tenants/${ACME}/users/together-${round}`)).json().open_ids[appId];
+      const stored = (await t.services.store.getApp(appId))!;
+      const resolved = await t.services.store.resolveUserIds(stored, 'open_id', [openId]);
+      assert.deepEqual(resolved.get(openId), { kind: 'user', user_id: `together-${round}`, resigned: false, visible: true }, `round ${round}`);
+    }
+  });
+
   it('a check lost to a concurrent writer still answers conflict: the database refuses the row', async () => {
     await assert.rejects(createTenant(blindTo(t.services, 'getTenant'), { tenant_key: ACME, name: 'Again' }), isConflict(/tenant .* already exists/));
     await assert.rejects(

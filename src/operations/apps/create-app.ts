@@ -2,7 +2,7 @@ import { conflict } from '../../emulator/control-error.js';
 import type { AppRecord } from '../../store/store.js';
 import type { Services } from '../context.js';
 import { refuseDuplicate } from '../refuse-duplicate.js';
-import { requireTenant } from '../tenants/require-tenant.js';
+import { lockTenant } from '../tenants/require-tenant.js';
 import { type AppSpec, checkContactScope, newApp } from './new-app.js';
 import { requireApp } from './require-app.js';
 
@@ -15,7 +15,7 @@ export async function createApp(
   const appId = spec.app_id ?? services.ids.appId();
   const secret = spec.app_secret ?? services.ids.appSecret();
   const app = await services.store.transaction(async (tx) => {
-    await requireTenant(tx, tenantKey);
+    await lockTenant(tx, tenantKey);
     if (await tx.getApp(appId)) throw conflict(`app ${appId} already exists`);
     await checkContactScope(tx, tenantKey, spec.contact_scope);
     const { app: row, contactScope } = newApp(tenantKey, { ...spec, app_id: appId, app_secret: secret }, services.clock.now());
