@@ -27,22 +27,21 @@ const touchAll = async (cache: AuthCache) => {
   }
 };
 
-test('forgetting a tenant reads again its row, its apps and their tokens, and nothing of other tenants', async () => {
+/** What the cache reads again, once warm, after `forget`. */
+async function readsAfter(forget: (cache: AuthCache) => void): Promise<string[]> {
   const { store, reads } = countingStore();
   const cache = new AuthCache(store);
   await touchAll(cache);
   reads.length = 0;
-  cache.forgetTenant('t1');
+  forget(cache);
   await touchAll(cache);
-  assert.deepEqual(reads, ['token d1', 'app a1', 'tenant t1']);
+  return reads;
+}
+
+test('forgetting a tenant reads again its row, its apps and their tokens, and nothing of other tenants', async () => {
+  assert.deepEqual(await readsAfter((cache) => cache.forgetTenant('t1')), ['token d1', 'app a1', 'tenant t1']);
 });
 
 test('forgetting an app reads again that app and its tokens only', async () => {
-  const { store, reads } = countingStore();
-  const cache = new AuthCache(store);
-  await touchAll(cache);
-  reads.length = 0;
-  cache.forgetApp('a2');
-  await touchAll(cache);
-  assert.deepEqual(reads, ['token d2', 'app a2']);
+  assert.deepEqual(await readsAfter((cache) => cache.forgetApp('a2')), ['token d2', 'app a2']);
 });
