@@ -90,7 +90,9 @@ export async function runCrashTest(options: { rounds: number; workers: number; d
 
   try {
     for (let round = 0; round <= options.rounds; round++) {
-      const server = await startServer({ dataDir, seedFile, ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}) });
+      // Every other round folds the log every few batches, so that kills also land mid-fold.
+      const foldLogBytes = round % 2 === 1 ? 4096 : undefined;
+      const server = await startServer({ dataDir, seedFile, ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : { ...(foldLogBytes ? { foldLogBytes } : {}) }) });
       const seen = await observe(server, allUsers);
       for (const batch of cutOff) {
         figures.cut_off_batches++;

@@ -23,11 +23,14 @@ export interface ServerOptions {
   /** A PostgreSQL URL: passed on as --database-url, for when the PostgreSQL engine is part of the build. */
   databaseUrl?: string;
   logLevel?: string;
+  /** Embedded engine: --fold-log-bytes (small values fold, and so get killed mid-fold, often). */
+  foldLogBytes?: number;
 }
 
 export async function startServer(options: ServerOptions): Promise<ServerProcess> {
   const args = ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--port', '0', '--rate-limits', 'off', '--seed', options.seedFile, '--log-level', options.logLevel ?? 'warn'];
   if (options.databaseUrl) args.push('--database-url', options.databaseUrl);
+  if (options.foldLogBytes) args.push('--fold-log-bytes', String(options.foldLogBytes));
   else args.push('--data', options.dataDir);
   const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let text = '';

@@ -30,6 +30,8 @@ export interface Config {
   admin_token?: string;
   /** Open API requests the journal keeps (oldest dropped first). */
   journal_limit: number;
+  /** Embedded engine: bytes of change log that may wait before they are folded into the tables. */
+  fold_log_bytes: number;
 }
 
 export const DEFAULT_SENSITIVE_WORDS = ['sensitive-word', '敏感词'];
@@ -47,6 +49,7 @@ export const DEFAULT_CONFIG: Config = {
   sensitive_words: DEFAULT_SENSITIVE_WORDS,
   mode: 'emulator',
   journal_limit: 1000,
+  fold_log_bytes: 128 * 1024 * 1024,
 };
 
 export function makeConfig(overrides: Partial<Config> = {}): Readonly<Config> {
@@ -59,6 +62,7 @@ export function makeConfig(overrides: Partial<Config> = {}): Readonly<Config> {
   }
   if (config.admin_token !== undefined && config.admin_token.length < 16) throw new Error('the admin token must be at least 16 characters');
   if (!Number.isInteger(config.journal_limit) || config.journal_limit < 0) throw new Error('journal_limit must be a whole number of at least 0');
+  if (!Number.isInteger(config.fold_log_bytes) || config.fold_log_bytes < 1) throw new Error('fold_log_bytes must be a whole number of at least 1');
   if (!(config.headers_timeout_ms > 0 && config.headers_timeout_ms <= config.request_timeout_ms)) {
     throw new Error('headers_timeout_ms must be positive and at most request_timeout_ms');
   }

@@ -16,6 +16,9 @@ export function banner(url: string, where: string, tenants: ProvisionedTenant[],
       // Production logs are kept: a secret does not belong in them.
       lines.push(`  app_secret  ${mode === 'emulator' ? app.app_secret : '(as in the seed file)'}`);
     }
+    for (const pending of tenant.pending_sync_off) {
+      lines.push(`  user ${pending.user_id} turns off sync for "${pending.title}": no status has that title yet; it applies when one is created`);
+    }
   }
   const app = tenants.flatMap((tenant) => tenant.apps).find((candidate) => candidate.type === 'custom');
   if (app && mode === 'emulator') {

@@ -41,7 +41,7 @@ async function serve(config: ReturnType<typeof parseCommand>['config']) {
   limitHeapGrowth();
   const seed = config.seed_file ? (await import('../seed/load-seed.js')).loadSeedFile(config.seed_file) : DEMO_SEED;
   const metrics = new Metrics();
-  const store = instrumentStore(await createStore({ memory: config.memory, dataDir: config.data_dir, databaseUrl: config.database_url }), metrics);
+  const store = instrumentStore(await createStore({ memory: config.memory, dataDir: config.data_dir, databaseUrl: config.database_url, foldLogBytes: config.fold_log_bytes }), metrics);
   const services = createServices(store, config);
   const tenants = await applySeed(services, seed);
   const secrets = tenants.flatMap((tenant) => tenant.apps.map((app) => [app.app_id, app.app_secret] as const));

@@ -19,6 +19,8 @@ export const USAGE = `Usage: sysstatus [serve] [options]
                          (env SYSSTATUS_MODE)
   --admin-token TOKEN    bearer token of the control API, 16+ characters (env SYSSTATUS_ADMIN_TOKEN)
   --journal-limit N      Open API requests the journal keeps (default 1000, env SYSSTATUS_JOURNAL_LIMIT)
+  --fold-log-bytes N     embedded engine: change log that may wait before it is folded into the
+                         tables (default 134217728, env SYSSTATUS_FOLD_LOG_BYTES)
   --url URL              export / import: talk to a running server instead of opening --data
   -h, --help             this text
 
@@ -48,6 +50,7 @@ export function parseCommand(argv: string[], env: NodeJS.ProcessEnv = process.en
       mode: { type: 'string' },
       'admin-token': { type: 'string' },
       'journal-limit': { type: 'string' },
+      'fold-log-bytes': { type: 'string' },
       url: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -63,6 +66,7 @@ export function parseCommand(argv: string[], env: NodeJS.ProcessEnv = process.en
   if (mode !== 'emulator' && mode !== 'production') throw new Error('--mode takes emulator or production');
   const adminToken = values['admin-token'] ?? env.SYSSTATUS_ADMIN_TOKEN;
   const journalLimit = values['journal-limit'] ?? env.SYSSTATUS_JOURNAL_LIMIT;
+  const foldLogBytes = values['fold-log-bytes'] ?? env.SYSSTATUS_FOLD_LOG_BYTES;
   const config = makeConfig({
     ...(port !== undefined ? { port: Number(port) } : {}),
     ...((values.host ?? env.HOST) ? { host: values.host ?? env.HOST } : {}),
@@ -76,6 +80,7 @@ export function parseCommand(argv: string[], env: NodeJS.ProcessEnv = process.en
     mode,
     ...(adminToken ? { admin_token: adminToken } : {}),
     ...(journalLimit !== undefined ? { journal_limit: Number(journalLimit) } : {}),
+    ...(foldLogBytes !== undefined ? { fold_log_bytes: Number(foldLogBytes) } : {}),
   });
   if (name === 'serve') return { name, config };
   const file = positionals[1];

@@ -2,7 +2,7 @@ import type { BatchCloseResult } from './enums.js';
 import { PlatformError } from './errors.js';
 import type { ResolvedUser } from './user-resolution.js';
 import { userRejection } from './user-resolution.js';
-import { shownStatus, type UserStatusOpen } from './user-status.js';
+import { isActive, shownStatus, type UserStatusOpen } from './user-status.js';
 import type { ShownChange } from './batch-open.js';
 
 export interface BatchCloseEntry {
@@ -12,8 +12,10 @@ export interface BatchCloseEntry {
 
 export interface BatchClosePlan {
   result_list: { user_id: string; result: BatchCloseResult }[];
-  /** Users whose open of this status is removed, sorted (a stable lock order). */
+  /** The users named, sorted (a stable lock order); `was_open` when the status was active for them. */
   closes: { user_id: string; was_open: boolean }[];
+  /** Users with a stored open of this status, active or expired: all are removed, so no clock change revives one. */
+  removes: string[];
   shown_changes: ShownChange[];
 }
 
@@ -38,15 +40,18 @@ export function planBatchClose(
     result_list.push({ user_id: entry.user_id, result: 'success' });
   }
   const closes: BatchClosePlan['closes'] = [];
+  const removes: string[] = [];
   const shown_changes: ShownChange[] = [];
   for (const userId of [...users].sort()) {
     const opens = opensByUser.get(userId) ?? [];
     const remaining = opens.filter((open) => open.system_status_id !== systemStatusId);
-    const was_open = remaining.length !== opens.length;
+    if (remaining.length !== opens.length) removes.push(userId);
+    // An open past its end_time is not open: its expiry already told, a close has nothing to tell.
+    const was_open = opens.some((open) => open.system_status_id === systemStatusId && isActive(open, nowSeconds));
     closes.push({ user_id: userId, was_open });
     const before = shownStatus(opens, nowSeconds)?.system_status_id;
     const after = shownStatus(remaining, nowSeconds)?.system_status_id;
     if (before !== after) shown_changes.push({ user_id: userId, before, after });
   }
-  return { result_list, closes, shown_changes };
+  return { result_list, closes, removes, shown_changes };
 }

@@ -30,7 +30,10 @@ export interface ShownChange {
 
 export interface BatchOpenPlan {
   result_list: { user_id: string; end_time: number | string; result: BatchOpenResult }[];
-  /** The final open of this status for each user it changed, in user_id order (a stable lock order). */
+  /**
+   * The final open of this status for each user it changed, in user_id order (a stable lock order);
+   * `replaced` when the user had it open (active) before the request.
+   */
   writes: { user_id: string; open: UserStatusOpen; replaced: boolean }[];
   shown_changes: ShownChange[];
 }
@@ -61,7 +64,9 @@ export function planBatchOpen(
     if (!work) {
       const state = states.get(userId);
       const opens = state?.opens ?? [];
-      work = { opens: [...opens], open: state?.open, before: shownStatus(opens, nowSeconds)?.system_status_id, replaced: false };
+      // Events describe the change from before the request to after it, whatever the entries did in between.
+      const replaced = state?.open !== undefined && isActive(state.open, nowSeconds);
+      work = { opens: [...opens], open: state?.open, before: shownStatus(opens, nowSeconds)?.system_status_id, replaced };
       working.set(userId, work);
     }
     const existing = work.open;
@@ -69,7 +74,6 @@ export function planBatchOpen(
     if (existing && isActive(existing, nowSeconds)) {
       // Re-opening an active status replaces its end_time and keeps the definition it was opened with.
       next = { ...existing, end_time: entry.end_time };
-      work.replaced = true;
     } else {
       next = {
         system_status_id: status.system_status_id,

@@ -1,5 +1,6 @@
-// The one catalogue of platform error codes: code → HTTP status → msg.
-// Texts are the platform's, verbatim (see docs/compatibility.md); clients match on them.
+// The one catalogue of every error code the server answers: code → HTTP status → message.
+// ERRORS are the platform's (texts verbatim, see docs/compatibility.md; clients match on them);
+// CONTROL_ERRORS are the control API's under /_sysstatus. A test checks both against the doc.
 
 export interface ErrorSpec {
   readonly code: number;
@@ -7,6 +8,8 @@ export interface ErrorSpec {
   readonly msg: string;
   /** Gateway errors carry a documentation link in error.message. */
   readonly docPath?: string;
+  /** The token endpoints' 10003 carries an empty data object between code and msg, as the live platform sends it. */
+  readonly emptyData?: true;
 }
 
 const gatewayDoc = (code: number) =>
@@ -40,6 +43,10 @@ export const ERRORS = {
   contact_union_id_cross_tenant: { code: 99992381, status: 400, msg: 'union_id cross tenant' },
   contact_field_validation: { code: 99992402, status: 400, msg: 'field validation failed' },
   contact_no_user_authority: { code: 41050, status: 400, msg: 'no user authority error' },
+
+  // The auth/v3 token endpoints: HTTP 200, a bare {code, msg} body (section 4 of the doc).
+  token_invalid_param: { code: 10003, status: 200, msg: 'invalid param', emptyData: true },
+  token_app_secret_invalid: { code: 10014, status: 200, msg: 'app secret invalid' },
 
   // Gateway errors.
   missing_token: {
@@ -79,6 +86,31 @@ export const ERRORS = {
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorName = keyof typeof ERRORS;
+
+export interface ControlErrorSpec {
+  readonly status: number;
+  /** What the error means; the thrower's message says what exactly went wrong. */
+  readonly message: string;
+}
+
+/** The control API's errors: {code, message} with the HTTP status, code being the key. */
+export const CONTROL_ERRORS = {
+  invalid_request: { status: 400, message: 'the request is not valid' },
+  unauthorized: { status: 401, message: 'the control API needs the admin token: Authorization: Bearer <token>' },
+  forbidden: {
+    status: 403,
+    message: 'in emulator mode the control API answers loopback clients only; start with --admin-token to open it to others',
+  },
+  disabled_in_production: { status: 403, message: 'an emulator control; it is off in production mode' },
+  not_found: { status: 404, message: 'not found' },
+  conflict: { status: 409, message: 'conflicts with what is stored' },
+  payload_too_large: { status: 413, message: 'the request body is too large' },
+  unsupported_media_type: { status: 415, message: 'the request body is not JSON' },
+  internal: { status: 500, message: 'internal error' },
+  unavailable: { status: 503, message: 'the database is unavailable, please retry later' },
+} as const satisfies Record<string, ControlErrorSpec>;
+
+export type ControlErrorName = keyof typeof CONTROL_ERRORS;
 
 export interface FieldViolation {
   field: string;
@@ -125,3 +157,24 @@ export const invalidParameter = (field: string, description: string, value?: unk
   new PlatformError('invalid_parameter', {
     fieldViolations: [{ field, ...(value === undefined ? {} : { value: String(value) }), description }],
   });
+
+/** A control API error: thrown by the control plane, rendered as {code, message} in one place. */
+export class ControlError extends Error {
+  readonly spec: ControlErrorSpec;
+  /** Extra response headers, e.g. WWW-Authenticate. */
+  readonly headers?: Record<string, string>;
+
+  constructor(
+    readonly code: ControlErrorName,
+    message: string = CONTROL_ERRORS[code].message,
+    headers?: Record<string, string>,
+  ) {
+    super(message);
+    this.spec = CONTROL_ERRORS[code];
+    if (headers) this.headers = headers;
+  }
+
+  get status(): number {
+    return this.spec.status;
+  }
+}

@@ -1,26 +1,10 @@
 import { invalidParameter, PlatformError } from './errors.js';
 import type { Color, I18nText, IconKey, UpdateField } from './enums.js';
+import type { SyncSetting, SystemStatus } from './system-status-schema.js';
 import { I18N_LOCALES } from './enums.js';
 import { textUnits } from './text-length.js';
 
-export interface SyncSetting {
-  is_open_by_default: boolean;
-  title: string;
-  i18n_title?: I18nText;
-  explain: string;
-  i18n_explain?: I18nText;
-}
-
-/** A system status definition as the platform returns it. */
-export interface SystemStatus {
-  system_status_id: string;
-  title: string;
-  i18n_title?: I18nText;
-  icon_key: IconKey;
-  color: Color;
-  priority: number;
-  sync_setting: SyncSetting;
-}
+export type { SyncSetting, SystemStatus } from './system-status-schema.js';
 
 export type SystemStatusDefinition = Omit<SystemStatus, 'system_status_id'>;
 

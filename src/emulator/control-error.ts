@@ -1,13 +1,14 @@
-// Typed errors of the control API, rendered by src/http/sysstatus/control-errors.ts.
-import { ControlError } from '../http/sysstatus/control-errors.js';
-import { PlatformError } from '../domain/errors.js';
+// The control plane's typed errors (catalogued in src/domain/errors.ts, rendered by
+// src/http/errors/control-errors.ts).
+import { ControlError, PlatformError } from '../domain/errors.js';
 
-export { ControlError, notFound } from '../http/sysstatus/control-errors.js';
+export { ControlError } from '../domain/errors.js';
 
-export const conflict = (message: string) => new ControlError(409, 'conflict', message);
-export const badRequest = (message: string) => new ControlError(400, 'invalid_request', message);
+export const notFound = (what: string) => new ControlError('not_found', `${what} not found`);
+export const conflict = (message: string) => new ControlError('conflict', message);
+export const badRequest = (message: string) => new ControlError('invalid_request', message);
 export const disabledInProduction = (what: string) =>
-  new ControlError(403, 'disabled_in_production', `${what} is an emulator control; it is off in production mode`);
+  new ControlError('disabled_in_production', `${what} is an emulator control; it is off in production mode`);
 
 /** Rule violations of provisioning code (plain Errors) are the caller's mistakes: 400. */
 export async function asBadRequest<T>(work: Promise<T>): Promise<T> {

@@ -4,32 +4,11 @@ import { EventEmitter } from 'node:events';
 import type { ShownChange } from '../domain/batch-open.js';
 import type { StatusChangeEvent } from '../operations/context.js';
 import type { ResetHook } from './reset-hooks.js';
+import type { DisplayEvent, EmulatorEvent, StatusEvent } from './event-types.js';
 
-export const EVENT_TYPES = ['opened', 'replaced', 'closed', 'expired', 'shown', 'hidden'] as const;
-export type EventType = (typeof EVENT_TYPES)[number];
+export { EVENT_TYPES } from './event-types.js';
+export type { DisplayEvent, EmulatorEvent, EventType, StatusEvent } from './event-types.js';
 
-interface EventBase {
-  /** Increasing across all tenants; SSE id, and the cursor of ?since=. */
-  id: number;
-  tenant_key: string;
-  system_status_id: string;
-  /** Clock time of the transition (ms); for expired, the end_time itself. */
-  at: number;
-}
-
-/** A status opened, re-opened (end_time replaced), closed or expired for some users. */
-export interface StatusEvent extends EventBase {
-  type: 'opened' | 'replaced' | 'closed' | 'expired';
-  user_ids: string[];
-}
-
-/** What one user's client displays changed: this status appeared (shown) or went away (hidden). */
-export interface DisplayEvent extends EventBase {
-  type: 'shown' | 'hidden';
-  user_id: string;
-}
-
-export type EmulatorEvent = StatusEvent | DisplayEvent;
 type NewEvent = Omit<StatusEvent, 'id'> | Omit<DisplayEvent, 'id'>;
 
 export class EventHub {

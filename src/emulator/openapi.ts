@@ -1,5 +1,6 @@
 // The OpenAPI document of every route (platform and control), built from the TypeBox route
-// schemas, and a Swagger UI that serves its own assets (works offline).
+// schemas, and a Swagger UI that serves its own assets (works offline), under the control
+// surface (so behind its guard).
 //
 // Both are built on first use, in a Fastify instance of their own that is told the same routes:
 // @fastify/swagger, @fastify/swagger-ui and what they load (yaml, @fastify/static, …) would
@@ -7,9 +8,13 @@
 // server only records its routes at start and forwards the UI's paths to that instance.
 import type {} from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions, type RouteOptions } from 'fastify';
+import { CONTROL_PREFIX } from '../http/prefixes.js';
 import type { App } from '../http/types.js';
+import { routeAnswers } from './route-answers.js';
 
-export const DOCS_PREFIX = '/_sysstatus/docs';
+/** The Swagger UI, inside the control surface. */
+const DOCS_PATH = '/docs';
+export const DOCS_PREFIX = `${CONTROL_PREFIX}${DOCS_PATH}`;
 
 /**
  * The routes @fastify/swagger-ui has under its prefix with our options, so that any other path
@@ -29,9 +34,11 @@ export type OpenApiDocument = ReturnType<FastifyInstance['swagger']>;
 export interface OpenApi {
   /** The document of every route the server has (call after it is ready). */
   document(): Promise<OpenApiDocument>;
+  /** Registers the Swagger UI's paths on the control surface. */
+  routes(control: App): void;
 }
 
-/** Must be called before any route, so that every route is collected. */
+/** Must be called on the root app before any route, so that every route is collected. */
 export function registerOpenApi(app: App, version: string, routerOptions: FastifyServerOptions['routerOptions']): OpenApi {
   const routes: RouteOptions[] = [];
   let docs: Promise<FastifyInstance> | undefined;
@@ -52,13 +59,17 @@ export function registerOpenApi(app: App, version: string, routerOptions: Fastif
   app.addHook('onRoute', (route) => {
     if (route.method !== 'HEAD' && route.handler !== page && route.handler !== asset) routes.push(route);
   });
-  for (const path of UI_PAGES) app.get(`${DOCS_PREFIX}${path}`, { schema: { hide: true } }, page);
-  app.route({ method: ['GET', 'HEAD'], url: `${DOCS_PREFIX}${UI_ASSETS}`, schema: { hide: true }, handler: asset });
   app.addHook('onClose', async () => {
     if (docs) await (await docs).close();
   });
 
-  return { document: async () => (await (docs ??= buildDocs(routes, version, routerOptions))).swagger() };
+  return {
+    document: async () => (await (docs ??= buildDocs(routes, version, routerOptions))).swagger(),
+    routes(control) {
+      for (const path of UI_PAGES) control.get(`${DOCS_PATH}${path}`, { schema: { hide: true } }, page);
+      control.route({ method: ['GET', 'HEAD'], url: `${DOCS_PATH}${UI_ASSETS}`, schema: { hide: true }, handler: asset });
+    },
+  };
 }
 
 async function buildDocs(routes: readonly RouteOptions[], version: string, routerOptions: FastifyServerOptions['routerOptions']): Promise<FastifyInstance> {
@@ -89,13 +100,15 @@ async function buildDocs(routes: readonly RouteOptions[], version: string, route
         { name: 'emulator: state', description: 'Reset and snapshots' },
         { name: 'emulator: events', description: 'Status transitions as server-sent events' },
         { name: 'inspection', description: 'What users see' },
+        { name: 'operations', description: 'Health probes and metrics' },
       ],
       components: { securitySchemes: { admin: { type: 'http', scheme: 'bearer', description: 'the admin token (production mode)' } } },
     },
   });
   await docs.register(swaggerUi, { routePrefix: DOCS_PREFIX, uiConfig: { docExpansion: 'list', deepLinking: true } });
   for (const route of routes) {
-    docs.route({ method: route.method, url: route.url, ...(route.schema ? { schema: route.schema } : {}), ...(route.config ? { config: route.config } : {}), handler: async () => undefined });
+    const schema = { ...route.schema, response: routeAnswers(route) };
+    docs.route({ method: route.method, url: route.url, schema, ...(route.config ? { config: route.config } : {}), handler: async () => undefined });
   }
   await docs.ready();
   return docs;

@@ -1,7 +1,11 @@
-// What the journal must never keep: credentials in headers and bodies.
+// What the journal must never keep: credentials, by key, wherever a request or answer carries
+// them (query string, headers, bodies).
 
 const REDACTED = '[redacted]';
 const SECRET_KEYS = new Set(['app_secret', 'tenant_access_token', 'app_access_token', 'user_access_token', 'refresh_token', 'app_ticket']);
+
+/** Header names spell keys with dashes and often an `X-` prefix: `X-App-Secret` is `app_secret`. */
+const isSecretHeader = (lower: string) => SECRET_KEYS.has(lower.replace(/-/g, '_').replace(/^x_/, ''));
 
 /** Keeps the token's kind (t-/u-) so a reader can tell what was sent, and nothing else of it. */
 function redactAuthorization(value: string): string {
@@ -16,13 +20,13 @@ export function redactHeaders(headers: Record<string, unknown>): Record<string, 
     const text = Array.isArray(value) ? value.join(', ') : String(value);
     const lower = name.toLowerCase();
     if (lower === 'authorization') out[lower] = redactAuthorization(text);
-    else if (lower === 'cookie' || lower === 'set-cookie') out[lower] = REDACTED;
+    else if (lower === 'cookie' || lower === 'set-cookie' || isSecretHeader(lower)) out[lower] = REDACTED;
     else out[lower] = text;
   }
   return out;
 }
 
-/** A deep copy with every secret-bearing field replaced. */
+/** A deep copy with every secret-bearing field replaced: bodies, and query strings (same keys). */
 export function redactBody(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redactBody);
   if (value && typeof value === 'object') {
@@ -31,4 +35,9 @@ export function redactBody(value: unknown): unknown {
     return out;
   }
   return value;
+}
+
+/** The query string's parameters, with the same keys as bodies redacted. */
+export function redactQuery(query: Record<string, string | string[]>): Record<string, string | string[]> {
+  return Object.fromEntries(Object.entries(query).map(([key, value]) => [key, SECRET_KEYS.has(key) ? REDACTED : value]));
 }

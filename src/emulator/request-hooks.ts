@@ -2,13 +2,12 @@
 // request (pino adds the log id), and the fault rules.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PlatformError } from '../domain/errors.js';
-import { sendError } from '../http/render-error.js';
 import type { Services } from '../operations/context.js';
 import { apiOfRoute, isTokenApi, type JournalApiId } from './api-ids.js';
 import type { FaultRule, FaultRules } from './faults.js';
 import type { Journal } from './journal.js';
 import type { Metrics } from './metrics.js';
-import { redactBody, redactHeaders } from './redact.js';
+import { redactBody, redactHeaders, redactQuery } from './redact.js';
 
 interface Trace {
   time: number;
@@ -100,7 +99,7 @@ export function journalHooks(services: Services, journal: Journal, metrics: Metr
         log_id: request.id,
         latency_ms: Math.round(latency * 1000) / 1000,
         fault_id: trace.fault?.id ?? null,
-        request: { headers: redactHeaders(request.headers), query, body: redactBody(request.body ?? null) },
+        request: { headers: redactHeaders(request.headers), query: redactQuery(query), body: redactBody(request.body ?? null) },
         response: { headers: redactHeaders(reply.getHeaders()), body: redactBody(body) },
       });
       const label = api ?? 'unknown';
@@ -119,10 +118,10 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 /**
  * preValidation: after the gateway identified the app (a bad token still wins), before the
- * service's own checks. Token endpoints answer like the platform's auth service: {code, msg}.
+ * service's own checks.
  */
 export function faultHook(faults: FaultRules, metrics: Metrics) {
-  return async function applyFaults(request: FastifyRequest, reply: FastifyReply) {
+  return async function applyFaults(request: FastifyRequest) {
     const api: JournalApiId | undefined = apiOfRoute(request.method, request.routeOptions.url);
     if (!api) return;
     const query = (request.query ?? {}) as Record<string, unknown>;
@@ -142,17 +141,7 @@ export function faultHook(faults: FaultRules, metrics: Metrics) {
     if (rule.delay_ms) await sleep(rule.delay_ms);
     const response = rule.response;
     if (!response) return;
-    if (isTokenApi(api)) {
-      return reply
-        .code(response.status)
-        .headers(response.headers ?? {})
-        .type('application/json; charset=utf-8')
-        .send({ code: response.code, msg: response.msg });
-    }
-    return sendError(
-      request,
-      reply,
-      new PlatformError({ code: response.code, status: response.status, msg: response.msg }, { headers: response.headers }),
-    );
+    // Rendered by the surface's handler: the envelope, or {code, msg} on the token endpoints.
+    throw new PlatformError({ code: response.code, status: response.status, msg: response.msg }, { headers: response.headers });
   };
 }

@@ -1,27 +1,17 @@
 // The snapshot file: the whole stored state, as JSON. Secrets appear only as the digests the
 // store keeps; tokens only as digest + nonce (useless without the app secret).
 import Type, { type Static } from 'typebox';
-import { APP_TYPES, COLORS, ICON_KEYS } from '../domain/enums.js';
+import { APP_TYPES } from '../domain/enums.js';
+import { I18nTextSchema, SystemStatusSchema as DomainSystemStatus } from '../domain/system-status-schema.js';
 
-const I18nText = Type.Object(
-  { zh_cn: Type.Optional(Type.String()), en_us: Type.Optional(Type.String()), ja_jp: Type.Optional(Type.String()) },
-  { additionalProperties: false },
-);
+// Stricter than the API's shape: a snapshot holds no locale the platform does not know.
+const I18nText = Type.Object(I18nTextSchema.properties, { additionalProperties: false });
+const strictI18n = { i18n_title: Type.Optional(I18nText) };
 
 export const SystemStatusSchema = Type.Object({
-  system_status_id: Type.String(),
-  title: Type.String(),
-  i18n_title: Type.Optional(I18nText),
-  icon_key: Type.Enum([...ICON_KEYS]),
-  color: Type.Enum([...COLORS]),
-  priority: Type.Integer({ minimum: 0, maximum: 9 }),
-  sync_setting: Type.Object({
-    is_open_by_default: Type.Boolean(),
-    title: Type.String(),
-    i18n_title: Type.Optional(I18nText),
-    explain: Type.String(),
-    i18n_explain: Type.Optional(I18nText),
-  }),
+  ...DomainSystemStatus.properties,
+  ...strictI18n,
+  sync_setting: Type.Object({ ...DomainSystemStatus.properties.sync_setting.properties, ...strictI18n, i18n_explain: Type.Optional(I18nText) }),
 });
 
 const SnapshotApp = Type.Object({
@@ -49,9 +39,9 @@ const SnapshotOpen = Type.Object({
   opened_at: Type.Integer(),
   title: Type.String(),
   i18n_title: Type.Optional(I18nText),
-  icon_key: Type.Enum([...ICON_KEYS]),
-  color: Type.Enum([...COLORS]),
-  priority: Type.Integer(),
+  icon_key: DomainSystemStatus.properties.icon_key,
+  color: DomainSystemStatus.properties.color,
+  priority: DomainSystemStatus.properties.priority,
   open_by_default: Type.Boolean(),
 });
 
@@ -65,6 +55,8 @@ const SnapshotTenant = Type.Object({
   system_statuses: Type.Array(SystemStatusSchema),
   sync_preferences: Type.Array(Type.Object({ user_id: Type.String(), system_status_id: Type.String(), sync_on: Type.Boolean() })),
   opens: Type.Array(SnapshotOpen),
+  /** sync_off titles no status has yet; absent in snapshots made before they were kept. */
+  pending_sync_off: Type.Optional(Type.Array(Type.Object({ user_id: Type.String(), title: Type.String() }))),
 });
 
 const SnapshotToken = Type.Object({

@@ -2,6 +2,7 @@
 // consistent picture, an import replaces everything or nothing.
 import { Compile } from 'typebox/compile';
 import type { Services } from '../operations/context.js';
+import { applyPendingSyncOff } from '../operations/pending-sync-off.js';
 import type { StoredOpen, StoreReader, StoreTransaction } from '../store/store.js';
 import { Snapshot, type SnapshotTenant } from './snapshot-schema.js';
 
@@ -73,6 +74,7 @@ async function exportTenant(tx: StoreTransaction, tenant: Awaited<ReturnType<Sto
     system_statuses: statuses,
     sync_preferences,
     opens,
+    pending_sync_off: await tx.listPendingSyncOff(key),
   };
 }
 
@@ -103,7 +105,12 @@ export async function importSnapshot(services: Services, snapshot: Snapshot): Pr
       await tx.insertTenant({ tenant_key: key, name: tenant.name, api_permission: tenant.api_permission, created_at: tenant.created_at });
       await tx.insertUsers(tenant.users.map((user) => ({ ...user, tenant_key: key })));
       for (const { contact_scope, ...app } of tenant.apps) await tx.insertApp({ ...app, tenant_key: key }, contact_scope);
-      for (const status of tenant.system_statuses) await tx.insertSystemStatus(key, status, now);
+      for (const pending of tenant.pending_sync_off ?? []) await tx.addPendingSyncOff(key, pending.user_id, pending.title);
+      // Statuses the import creates take their pending titles; the snapshot's own toggles come after and win.
+      for (const status of tenant.system_statuses) {
+        await tx.insertSystemStatus(key, status, now);
+        await applyPendingSyncOff(tx, key, status);
+      }
       for (const preference of tenant.sync_preferences) {
         await tx.setSyncPreference(key, preference.user_id, preference.system_status_id, preference.sync_on);
       }

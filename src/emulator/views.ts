@@ -24,7 +24,8 @@ export interface UserView {
   open: OpenView[];
 }
 
-export const tenantView = (tenant: TenantRecord) => ({
+/** The tenant as the control API lists it: its stored record, nothing more (the console reads it as that type). */
+export const tenantView = (tenant: TenantRecord): TenantRecord => ({
   tenant_key: tenant.tenant_key,
   name: tenant.name,
   api_permission: tenant.api_permission,
@@ -89,6 +90,7 @@ export async function createdTenantView(store: StoreReader, created: { tenant_ke
     apps: await Promise.all(apps.map((app) => appView(store, app, secrets.get(app.app_id)))),
     users: users.map((user) => ({ user_id: user.user_id, name: user.name, resigned: user.resigned, ...userIds(apps, tenantKey, user.user_id) })),
     system_statuses: await store.listSystemStatuses(tenantKey),
+    pending_sync_off: await store.listPendingSyncOff(tenantKey),
   };
 }
 
@@ -101,5 +103,7 @@ export async function tenantDescription(store: StoreReader, tenant: TenantRecord
     ...tenantView(tenant),
     apps: await Promise.all(apps.map((app) => appView(store, app, reveal(app)))),
     counts: { apps: apps.length, users: users.length, resigned_users: users.filter((user) => user.resigned).length, system_statuses: statuses.length },
+    // A typo in a seed's sync_off stays visible here instead of failing the start.
+    pending_sync_off: await store.listPendingSyncOff(tenant.tenant_key),
   };
 }

@@ -7,6 +7,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Set on the platform's API routes: drives auth, scopes, limits, logs and the journal. */
     api?: ApiSpec;
+    /** A control-surface route anyone may fetch in every mode (the console's page and files only). */
+    public?: true;
   }
   interface FastifyRequest {
     /** The authenticated app and tenant, once the gateway hooks have run. */

@@ -7,6 +7,12 @@ export const TOKEN_LIFETIME_MS = 7200_000;
 /** A token with at least this much left is handed out again; with less, a new one is minted. */
 export const TOKEN_REUSE_MIN_REMAINING_MS = 1800_000;
 
+/**
+ * Expired tokens stay stored this long (clock time) before they are purged: moving the clock back,
+ * or a reset that restores it, within that time finds them valid again, as it finds opens.
+ */
+export const TOKEN_PURGE_AFTER_MS = 7 * 86_400_000;
+
 export type TokenFailure = 'invalid_param' | 'app_secret_invalid';
 
 export interface IssuedToken {
@@ -43,11 +49,14 @@ export async function issueToken(
   kind: TokenKind,
 ): Promise<IssuedToken> {
   const now = services.clock.now();
-  const current = await services.store.latestAccessToken(app.app_id, kind, now + TOKEN_REUSE_MIN_REMAINING_MS - 1);
+  // Only a token issued by now is current: after the clock moved back, one issued "later" would
+  // claim more than a token's whole life (and a reset restores the clock).
+  const current = await services.store.latestAccessToken(app.app_id, kind, now + TOKEN_REUSE_MIN_REMAINING_MS - 1, now);
   if (current) {
     return {
       token: deriveAccessToken(appSecret, current.nonce),
-      expire: Math.floor((current.expires_at - now) / 1000),
+      // A snapshot may hold tokens of any length: what is answered never exceeds a token's life.
+      expire: Math.floor(Math.min(current.expires_at - now, TOKEN_LIFETIME_MS) / 1000),
     };
   }
   const nonce = services.ids.nonce();
@@ -61,6 +70,6 @@ export async function issueToken(
     issued_at: now,
     expires_at: now + TOKEN_LIFETIME_MS,
   });
-  await services.store.deleteExpiredAccessTokens(now);
+  await services.store.deleteExpiredAccessTokens(now - TOKEN_PURGE_AFTER_MS);
   return { token, expire: TOKEN_LIFETIME_MS / 1000 };
 }

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import { checkAgainstTenant, definitionForCreate } from '../domain/system-status.js';
-import type { SeedFile, SeedTenant } from '../seed/seed-schema.js';
-import { ConflictError, type StoreTransaction, type UserRecord } from '../store/store.js';
+import { checkAgainstTenant, definitionForCreate, statusNames } from '../domain/system-status.js';
 import { conflict } from '../emulator/control-error.js';
+import type { SeedFile, SeedTenant } from '../seed/seed-schema.js';
+import { ConflictError, type PendingSyncOff, type StoreTransaction, type UserRecord } from '../store/store.js';
 import { newApp } from './apps/new-app.js';
 import type { Services } from './context.js';
+import { applyPendingSyncOff } from './pending-sync-off.js';
 import { refuseDuplicate } from './refuse-duplicate.js';
 import { newUser } from './users/new-user.js';
 
@@ -16,6 +17,8 @@ export interface ProvisionedTenant {
   /** False when the tenant was already there (its missing parts, if any, were added). */
   created: boolean;
   apps: { app_id: string; app_secret: string; type: string; developer: string }[];
+  /** sync_off titles that no status of the tenant has yet: they apply when one is created. */
+  pending_sync_off: PendingSyncOff[];
 }
 
 /** Seeds say what must exist; keys left out are derived, so the same seed always names the same things. */
@@ -75,7 +78,7 @@ export async function provisionTenantIn(
   await tx.insertUsers(newUsers);
 
   await provisionStatuses(services, tx, tenantKey, spec, now);
-  return { tenant_key: tenantKey, name: spec.name, created: !existing, apps };
+  return { tenant_key: tenantKey, name: spec.name, created: !existing, apps, pending_sync_off: await tx.listPendingSyncOff(tenantKey) };
 }
 
 async function provisionStatuses(services: Services, tx: StoreTransaction, tenantKey: string, spec: SeedTenant, now: number) {
@@ -84,13 +87,19 @@ async function provisionStatuses(services: Services, tx: StoreTransaction, tenan
     if (others.some((other) => other.title === input.title)) continue;
     const definition = definitionForCreate(input);
     checkAgainstTenant(definition, others, services.settings.sensitive_words, true);
-    await tx.insertSystemStatus(tenantKey, { system_status_id: services.ids.systemStatusId(), ...definition }, now);
+    const status = { system_status_id: services.ids.systemStatusId(), ...definition };
+    await tx.insertSystemStatus(tenantKey, status, now);
+    await applyPendingSyncOff(tx, tenantKey, status);
   }
   const statuses = await tx.listSystemStatuses(tenantKey);
   for (const user of spec.users ?? []) {
     for (const title of user.sync_off ?? []) {
-      const status = statuses.find((candidate) => candidate.title === title);
-      if (!status) throw new Error(`tenant ${spec.name}: user ${user.user_id} turns off sync for "${title}", which is not one of its system statuses`);
+      // A title (or i18n title) no status has yet waits for the status the app under test will create.
+      const status = statuses.find((candidate) => statusNames(candidate).includes(title));
+      if (!status) {
+        await tx.addPendingSyncOff(tenantKey, user.user_id, title);
+        continue;
+      }
       const preferences = await tx.syncPreferences(tenantKey, status.system_status_id, [user.user_id]);
       if (!preferences.has(user.user_id)) await tx.setSyncPreference(tenantKey, user.user_id, status.system_status_id, false);
     }

@@ -1,6 +1,6 @@
 import Type, { type Static } from 'typebox';
 import { APP_TYPES } from '../domain/enums.js';
-import { CreateBody } from '../http/open-apis/system-statuses/schemas.js';
+import { CreateSystemStatusBody } from '../domain/system-status-schema.js';
 
 const SeedUser = Type.Object(
   {
@@ -33,7 +33,7 @@ export const SeedTenant = Type.Object(
     api_permission: Type.Optional(Type.Boolean()),
     apps: Type.Optional(Type.Array(SeedApp)),
     users: Type.Optional(Type.Array(SeedUser)),
-    system_statuses: Type.Optional(Type.Array(CreateBody)),
+    system_statuses: Type.Optional(Type.Array(CreateSystemStatusBody)),
   },
   { additionalProperties: false },
 );

@@ -13,6 +13,8 @@ export interface StoreOptions {
   dataDir?: string;
   /** Keep everything in memory (lost at exit). */
   memory?: boolean;
+  /** Embedded engine: change log that may wait before it is folded into the tables. */
+  foldLogBytes?: number;
 }
 
 /** The only place that chooses an engine. */
@@ -27,5 +29,8 @@ export async function createStore(options: StoreOptions): Promise<Store> {
     });
   }
   if (options.memory || !options.dataDir) return openSqliteStore({});
-  return openSqliteStore({ file: join(options.dataDir, 'sysstatus.sqlite') });
+  return openSqliteStore({
+    file: join(options.dataDir, 'sysstatus.sqlite'),
+    ...(options.foldLogBytes ? { fold: { maxLogBytes: options.foldLogBytes } } : {}),
+  });
 }

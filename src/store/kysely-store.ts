@@ -14,6 +14,7 @@ import type {
   AccessTokenRecord,
   AppRecord,
   ContactScope,
+  PendingSyncOff,
   Store,
   StoreTransaction,
   StoredOpen,
@@ -230,6 +231,7 @@ export class KyselyRepository implements StoreTransaction {
     // Rows without a foreign key to tenants go first; the rest cascade.
     await this.db.deleteFrom('user_system_statuses').where('tenant_key', '=', tenantKey).execute();
     await this.db.deleteFrom('user_sync_preferences').where('tenant_key', '=', tenantKey).execute();
+    await this.db.deleteFrom('pending_sync_off').where('tenant_key', '=', tenantKey).execute();
     await this.db.deleteFrom('user_ids').where('tenant_key', '=', tenantKey).execute();
     await this.db.deleteFrom('system_status_names').where('tenant_key', '=', tenantKey).execute();
     await this.db.deleteFrom('access_tokens').where('tenant_key', '=', tenantKey).execute();
@@ -367,7 +369,7 @@ export class KyselyRepository implements StoreTransaction {
   }
 
   async deleteUser(tenantKey: string, userId: string) {
-    for (const table of ['user_system_statuses', 'user_sync_preferences', 'user_ids'] as const) {
+    for (const table of ['user_system_statuses', 'user_sync_preferences', 'pending_sync_off', 'user_ids'] as const) {
       await this.db.deleteFrom(table).where('tenant_key', '=', tenantKey).where('user_id', '=', userId).execute();
     }
     await this.db
@@ -388,6 +390,35 @@ export class KyselyRepository implements StoreTransaction {
       .execute();
   }
 
+  async listPendingSyncOff(tenantKey: string): Promise<PendingSyncOff[]> {
+    return this.db
+      .selectFrom('pending_sync_off')
+      .select(['user_id', 'title'])
+      .where('tenant_key', '=', tenantKey)
+      .orderBy('user_id')
+      .orderBy('title')
+      .execute();
+  }
+
+  async addPendingSyncOff(tenantKey: string, userId: string, title: string) {
+    await this.db
+      .insertInto('pending_sync_off')
+      .values({ tenant_key: tenantKey, user_id: userId, title })
+      .onConflict((oc) => oc.columns(['tenant_key', 'user_id', 'title']).doNothing())
+      .execute();
+  }
+
+  async takePendingSyncOff(tenantKey: string, names: readonly string[]): Promise<PendingSyncOff[]> {
+    if (names.length === 0) return [];
+    const taken = await this.db
+      .deleteFrom('pending_sync_off')
+      .where('tenant_key', '=', tenantKey)
+      .where('title', 'in', names)
+      .returning(['user_id', 'title'])
+      .execute();
+    return taken.sort((a, b) => (a.user_id < b.user_id ? -1 : a.user_id > b.user_id ? 1 : a.title < b.title ? -1 : a.title > b.title ? 1 : 0));
+  }
+
   // ---- tokens -----------------------------------------------------------------------------
 
   async getAccessToken(tokenDigest: string) {
@@ -403,13 +434,15 @@ export class KyselyRepository implements StoreTransaction {
     return (await this.db.selectFrom('access_tokens').selectAll().orderBy('issued_at').orderBy('token_digest').execute()).map(toToken);
   }
 
-  async latestAccessToken(appId: string, kind: TokenKind, validAt: number) {
-    const row = await this.db
+  async latestAccessToken(appId: string, kind: TokenKind, validAt: number, issuedBy?: number) {
+    let query = this.db
       .selectFrom('access_tokens')
       .selectAll()
       .where('app_id', '=', appId)
       .where('kind', '=', kind)
-      .where('expires_at', '>', validAt)
+      .where('expires_at', '>', validAt);
+    if (issuedBy !== undefined) query = query.where('issued_at', '<=', issuedBy);
+    const row = await query
       .orderBy('expires_at', 'desc')
       .limit(1)
       .executeTakeFirst();
@@ -775,6 +808,7 @@ const TABLE_KEYS: { [T in keyof Database]: (keyof Database[T] & string)[] } = {
   system_status_names: ['tenant_key', 'name'],
   user_sync_preferences: ['tenant_key', 'user_id', 'system_status_id'],
   user_system_statuses: ['tenant_key', 'user_id', 'system_status_id'],
+  pending_sync_off: ['tenant_key', 'user_id', 'title'],
 };
 
 /** Drivers differ in how they hand back integers (number, bigint, numeric string); a dump does not. */
@@ -804,6 +838,7 @@ export class KyselyStore extends KyselyRepository implements Store {
   async clear() {
     await this.dialect.transaction(this.db, async (trx) => {
       for (const table of [
+        'pending_sync_off',
         'user_system_statuses',
         'user_sync_preferences',
         'system_status_names',

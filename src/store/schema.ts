@@ -97,6 +97,13 @@ export interface UserSystemStatusesTable {
   open_by_default: number;
 }
 
+/** A seed's sync_off title that no status of the tenant has yet (see PendingSyncOff). */
+export interface PendingSyncOffTable {
+  tenant_key: string;
+  user_id: string;
+  title: string;
+}
+
 export interface Database {
   tenants: TenantsTable;
   apps: AppsTable;
@@ -108,4 +115,5 @@ export interface Database {
   system_status_names: SystemStatusNamesTable;
   user_sync_preferences: UserSyncPreferencesTable;
   user_system_statuses: UserSystemStatusesTable;
+  pending_sync_off: PendingSyncOffTable;
 }

@@ -54,6 +54,15 @@ export interface StoredOpen extends UserStatusOpen {
   user_id: string;
 }
 
+/**
+ * A user's sync_off (from a seed) naming a title, or an i18n title, that no status of the tenant
+ * has yet: it turns the user's sync off for the status created with that name, whatever creates it.
+ */
+export interface PendingSyncOff {
+  user_id: string;
+  title: string;
+}
+
 /** A unique key the database refused: which rule it protects. */
 export class ConflictError extends Error {
   constructor(readonly rule: 'name' | 'priority' | 'primary_key') {
@@ -65,7 +74,7 @@ export class ConflictError extends Error {
  * The database cannot be reached, is too slow, or kept refusing a transaction for transient
  * reasons (connection lost, timeouts, repeated deadlocks). Nothing of the failed transaction was
  * committed, unless the connection broke during COMMIT itself (then its outcome is unknown).
- * Rendered as the platform's 503 / 99991504 (see render-error.ts).
+ * Rendered as a 503 on every surface (src/http/errors/failure.ts reads it as "unavailable").
  */
 export class StoreUnavailableError extends Error {
   readonly code = 'SYSSTATUS_UNAVAILABLE';
@@ -86,8 +95,11 @@ export interface StoreReader {
   getAccessToken(tokenDigest: string): Promise<AccessTokenRecord | undefined>;
   /** Every stored token (snapshots and the emulator's reset keep them). */
   listAccessTokens(): Promise<AccessTokenRecord[]>;
-  /** The newest token of that kind for the app that is still valid at `validAt`. */
-  latestAccessToken(appId: string, kind: TokenKind, validAt: number): Promise<AccessTokenRecord | undefined>;
+  /**
+   * The newest token of that kind for the app that is still valid at `validAt` and, when
+   * `issuedBy` is given, was issued at or before it (the clock may have been moved back).
+   */
+  latestAccessToken(appId: string, kind: TokenKind, validAt: number, issuedBy?: number): Promise<AccessTokenRecord | undefined>;
 
   getSystemStatus(tenantKey: string, systemStatusId: string): Promise<SystemStatus | undefined>;
   /** The tenant's statuses in creation (id) order, optionally after an id. */
@@ -109,6 +121,8 @@ export interface StoreReader {
   tenantOpens(tenantKey: string): Promise<StoredOpen[]>;
   /** Every explicit sync toggle of the tenant: one read, for snapshots. */
   tenantSyncPreferences(tenantKey: string): Promise<{ user_id: string; system_status_id: string; sync_on: boolean }[]>;
+  /** The tenant's pending sync_off titles, by user_id then title. */
+  listPendingSyncOff(tenantKey: string): Promise<PendingSyncOff[]>;
 }
 
 export interface StoreWriter {
@@ -125,6 +139,10 @@ export interface StoreWriter {
   updateUser(tenantKey: string, userId: string, changes: Partial<Pick<UserRecord, 'name' | 'resigned'>>): Promise<void>;
   deleteUser(tenantKey: string, userId: string): Promise<void>;
   setSyncPreference(tenantKey: string, userId: string, systemStatusId: string, syncOn: boolean): Promise<void>;
+  /** Records a pending sync_off title for the user; recording it again changes nothing. */
+  addPendingSyncOff(tenantKey: string, userId: string, title: string): Promise<void>;
+  /** Removes and answers the pending sync_off titles among `names` (a new status's), by user_id then title. */
+  takePendingSyncOff(tenantKey: string, names: readonly string[]): Promise<PendingSyncOff[]>;
 
   insertAccessToken(token: AccessTokenRecord): Promise<void>;
   deleteExpiredAccessTokens(before: number): Promise<number>;

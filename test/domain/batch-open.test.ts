@@ -130,6 +130,19 @@ describe('planBatchOpen', () => {
     assert.equal(plan.writes[0].open.end_time, NOW + 200);
   });
 
+  test('a user named twice with nothing open is opened, not replaced: the plan describes before → after', () => {
+    const plan = planBatchOpen(trip, [entry('x3', user('a'), NOW + 100), entry('x3', user('a'), NOW + 200)], new Map(), NOW_MS);
+    assert.deepEqual(plan.writes.map((w) => [w.user_id, w.open.end_time, w.replaced]), [['a', NOW + 200, false]]);
+    assert.deepEqual(plan.shown_changes, [{ user_id: 'a', before: undefined, after: '2' }]);
+  });
+
+  test('a user named twice with the status already open is replaced once, and nothing shown changes', () => {
+    const states = new Map<string, UserState>([['a', { opens: [open(trip, NOW + 60)], open: open(trip, NOW + 60) }]]);
+    const plan = planBatchOpen(trip, [entry('x3', user('a'), NOW + 100), entry('x3', user('a'), NOW + 200)], states, NOW_MS);
+    assert.deepEqual(plan.writes.map((w) => [w.user_id, w.open.end_time, w.replaced]), [['a', NOW + 200, true]]);
+    assert.deepEqual(plan.shown_changes, []);
+  });
+
   test('writes come in user_id order', () => {
     const plan = planBatchOpen(trip, [entry('1', user('c')), entry('2', user('a')), entry('3', user('b'))], new Map(), NOW_MS);
     assert.deepEqual(plan.writes.map((w) => w.user_id), ['a', 'b', 'c']);
@@ -161,6 +174,15 @@ describe('planBatchClose', () => {
       { user_id: 'b', was_open: false },
     ]);
     assert.deepEqual(plan.shown_changes, [{ user_id: 'a', before: '2', after: '1' }]);
+  });
+
+  test('an open that has expired is not closed again: removed, but no close to tell', () => {
+    const opens = new Map([['a', [open(trip, NOW - 1)]]]);
+    const plan = planBatchClose('2', [{ user_id: 'ou_a', resolved: user('a') }, { user_id: 'ou_a', resolved: user('a') }], opens, NOW_MS);
+    assert.deepEqual(plan.result_list.map((r) => r.result), ['success', 'success']);
+    assert.deepEqual(plan.closes, [{ user_id: 'a', was_open: false }]);
+    assert.deepEqual(plan.removes, ['a']);
+    assert.deepEqual(plan.shown_changes, []);
   });
 
   test('refusals and other-tenant users as in batch_open', () => {

@@ -123,6 +123,42 @@ describeEachEngine('expiry on the controlled clock', (engine) => {
     assert.deepEqual(types, ['opened', 'shown', 'closed', 'hidden']);
   });
 
+  it('a user named twice in one batch_open: the events describe the change from before to after', async () => {
+    const cursor = Math.max(0, ...(await control(t, 'GET', `/tenants/${ACME}/events/history`)).json().events.map((e: { id: number }) => e.id));
+    const now = Math.floor((await control(t, 'GET', '/clock')).json().now / 1000);
+    const history = async (since: number) => (await control(t, 'GET', `/tenants/${ACME}/events/history?since=${since}`)).json().events;
+    await batchOpen(t, token, ids['请假'], [{ user_id: 'u003', end_time: now + 600 }, { user_id: 'u003', end_time: now + 700 }]);
+    const first = await history(cursor);
+    assert.deepEqual(
+      first.map((e: { type: string; user_ids?: string[]; user_id?: string }) => [e.type, e.user_ids ?? e.user_id]),
+      [
+        ['opened', ['u003']],
+        ['shown', 'u003'],
+      ],
+    );
+    assert.equal((await control(t, 'GET', `/tenants/${ACME}/users/u003/status`)).json().shown.end_time, now + 700);
+    const next = Math.max(...first.map((e: { id: number }) => e.id));
+    await batchOpen(t, token, ids['请假'], [{ user_id: 'u003', end_time: now + 800 }, { user_id: 'u003', end_time: now + 900 }]);
+    assert.deepEqual((await history(next)).map((e: { type: string }) => e.type), ['replaced']);
+  });
+
+  it('closing an open that already expired tells nothing: its expiry did', async () => {
+    const now = Math.floor((await control(t, 'GET', '/clock')).json().now / 1000);
+    await batchOpen(t, token, ids['出差'], [{ user_id: 'u006', end_time: now + 10 }]);
+    await control(t, 'POST', '/clock', { action: 'advance', ms: 20_000 });
+    const cursor = Math.max(0, ...(await control(t, 'GET', `/tenants/${ACME}/events/history`)).json().events.map((e: { id: number }) => e.id));
+    const closed = await t.request({
+      method: 'POST',
+      url: `/open-apis/personal_settings/v1/system_statuses/${ids['出差']}/batch_close?user_id_type=user_id`,
+      token,
+      payload: { user_list: ['u006'] },
+    });
+    assert.equal(closed.json().data.result_list[0].result, 'success');
+    assert.deepEqual((await control(t, 'GET', `/tenants/${ACME}/events/history?since=${cursor}`)).json().events, []);
+    await control(t, 'POST', '/clock', { action: 'advance', ms: -20_000 });
+    assert.equal((await control(t, 'GET', `/tenants/${ACME}/users/u006/status`)).json().shown, null, 'the close removed it all the same');
+  });
+
   it('the server-sent event stream carries the same events', async () => {
     const address = await t.app.listen({ host: '127.0.0.1', port: 0 });
     const port = (t.app.server.address() as AddressInfo).port;

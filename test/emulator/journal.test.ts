@@ -68,4 +68,25 @@ describe('journal', () => {
     await control(t, 'GET', '/tenants');
     assert.equal((await control(t, 'GET', '/journal/count')).json().count, 0);
   });
+
+  it('redacts secrets by key in every journalled field: query, body and headers of request and response', async () => {
+    const secret = ACME_APP.app_secret;
+    await t.request({
+      method: 'POST',
+      url: `/open-apis/auth/v3/tenant_access_token/internal?app_id=${ACME_APP.app_id}&app_secret=${secret}&refresh_token=${secret}-r`,
+      headers: { 'x-app-secret': `${secret}-h`, app_ticket: `${secret}-k`, cookie: `session=${secret}-c` },
+      payload: { app_id: ACME_APP.app_id, app_secret: secret, nested: [{ user_access_token: `${secret}-u` }] },
+    });
+    const [entry] = (await control(t, 'GET', '/journal?limit=1')).json().entries;
+    assert.deepEqual(entry.request.query, { app_id: ACME_APP.app_id, app_secret: '[redacted]', refresh_token: '[redacted]' });
+    assert.equal(entry.request.headers['x-app-secret'], '[redacted]');
+    assert.equal(entry.request.headers.app_ticket, '[redacted]');
+    assert.equal(entry.request.headers.cookie, '[redacted]');
+    assert.deepEqual(entry.request.body, { app_id: ACME_APP.app_id, app_secret: '[redacted]', nested: [{ user_access_token: '[redacted]' }] });
+    assert.equal(entry.response.body.tenant_access_token, '[redacted]');
+    const issued = (await t.request({ method: 'POST', url: '/open-apis/auth/v3/tenant_access_token/internal', payload: { app_id: ACME_APP.app_id, app_secret: secret } })).json().tenant_access_token;
+    const text = JSON.stringify((await control(t, 'GET', '/journal')).json().entries);
+    assert.ok(!text.includes(secret), 'the secret appears in no field');
+    assert.ok(!text.includes(issued), 'the token appears in no field');
+  });
 });

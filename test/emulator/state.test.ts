@@ -51,6 +51,16 @@ describeEachEngine('reset', (engine) => {
     assert.deepEqual(listed.json().data.items.map((item: { system_status_id: string }) => item.system_status_id), Object.values(ids));
   });
 
+  it('keeps a token that is valid again once the clock is restored, and judges tokens by that clock', async () => {
+    const early = await t.token(ACME_APP.app_id, ACME_APP.app_secret);
+    await control(t, 'POST', '/clock', { action: 'advance', ms: 86_400_000 });
+    const late = await t.token(ACME_APP.app_id, ACME_APP.app_secret);
+    assert.notEqual(late, early, 'the first token had expired by the moved clock');
+    assert.equal((await control(t, 'POST', '/reset')).statusCode, 200);
+    assert.equal((await control(t, 'GET', '/clock')).json().now, T0);
+    for (const token of [early, late]) assert.equal((await t.request({ url: STATUSES_URL, token })).json().code, 0);
+  });
+
   it('keeps what it is asked to keep', async () => {
     await control(t, 'POST', '/faults', { api: 'list', delay_ms: 1 });
     await control(t, 'POST', '/clock', { action: 'advance', ms: 5_000 });

@@ -1,5 +1,5 @@
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
-import { buildApp } from '../../src/app.js';
+import { type AppOptions, buildApp } from '../../src/app.js';
 import { ControlledClock } from '../../src/clock.js';
 import { makeConfig, type Config } from '../../src/config.js';
 import type { App } from '../../src/http/types.js';
@@ -31,6 +31,8 @@ export async function startTestApp(
     frozenAt?: number | false;
     /** Wall time of the clock (Date.now when absent), for tests that let time run. */
     wall?: () => number;
+    /** More options of buildApp (a logger, a route listener). */
+    app?: Pick<AppOptions, 'logger' | 'onRoute'>;
   } = {},
 ): Promise<TestApp> {
   const store = await createTestStore(options.engine);
@@ -39,7 +41,7 @@ export async function startTestApp(
   const config = makeConfig({ rate_limits: false, ...options.config });
   const services = createServices(store, config, clock);
   await applySeed(services, options.seed ?? TEST_SEED);
-  const app = await buildApp({ config, services });
+  const app = await buildApp({ config, services, ...options.app });
   const request: TestApp['request'] = ({ token, headers, ...rest }) =>
     app.inject({ ...rest, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers } });
   return {

@@ -51,6 +51,31 @@ describeEachEngine('auth/v3 internal tokens', (engine) => {
     }
   });
 
+  test('expire stays within 0..7200 whatever the clock did, and the token answered works', async () => {
+    const fresh = await startTestApp({ engine });
+    const issue = async () => (await fresh.request({ method: 'POST', url: TENANT_URL, payload: ACME_APP })).json();
+    try {
+      const early = await issue();
+      fresh.clock.advance(86_400_000);
+      const late = await issue();
+      assert.notEqual(late.tenant_access_token, early.tenant_access_token);
+      // Back to the start: the early token is the current one again; the late one lies in the future.
+      fresh.clock.advance(-86_400_000 + 60_000);
+      const back = await issue();
+      assert.deepEqual([back.tenant_access_token, back.expire], [early.tenant_access_token, 7140]);
+      // Further back than any token: a new one, never one with more than two hours left.
+      fresh.clock.advance(-2 * 86_400_000);
+      const before = await issue();
+      assert.ok(![early.tenant_access_token, late.tenant_access_token].includes(before.tenant_access_token));
+      assert.equal(before.expire, 7200);
+      for (const answer of [back, before]) {
+        assert.equal((await fresh.request({ method: 'GET', url: STATUSES_URL, token: answer.tenant_access_token })).json().code, 0);
+      }
+    } finally {
+      await fresh.close();
+    }
+  });
+
   test('app_access_token also carries a tenant token', async () => {
     const response = await post(APP_URL, ACME_APP);
     const body = response.json();

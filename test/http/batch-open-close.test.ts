@@ -224,8 +224,14 @@ describeEachEngine('batch_open and batch_close', (engine) => {
       { user_id: 'u001', end_time: NOW + 50 },
       { user_id: open('u001'), end_time: NOW + 300 },
     ]);
-    assert.equal(response.json().data.result_list.length, 3);
+    // One result per entry, in order, each echoing what it was sent; the last end_time wins.
+    assert.deepEqual(response.json().data.result_list, [
+      { user_id: open('u001'), end_time: NOW + 100, result: 'success_show' },
+      { user_id: 'u001', end_time: NOW + 50, result: 'invalid_user_id' }, // a user_id where open_ids are expected
+      { user_id: open('u001'), end_time: NOW + 300, result: 'success_show' },
+    ]);
     assert.equal((await shown('u001')).shown.end_time, NOW + 300);
+    assert.equal((await shown('u001')).open.length, 1, 'stored once');
     const close = await batchClose(ids['出差'], [open('u001'), open('u001')]);
     assert.deepEqual(close.json().data.result_list.map((r: { result: string }) => r.result), ['success', 'success']);
   });

@@ -68,7 +68,7 @@ describe('postgres engine: statistics after a bulk load', { skip }, () => {
       assert.deepEqual(await analyzed(), []);
       await importSnapshot(services, await exportSnapshot(services));
       assert.deepEqual(await analyzed(), [
-        'access_tokens', 'app_contact_users', 'apps', 'system_status_names', 'system_statuses', 'tenants',
+        'access_tokens', 'app_contact_users', 'apps', 'pending_sync_off', 'system_status_names', 'system_statuses', 'tenants',
         'user_ids', 'user_sync_preferences', 'user_system_statuses', 'users',
       ]);
     } finally {

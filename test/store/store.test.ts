@@ -195,4 +195,26 @@ describeEachEngine('store', (engine) => {
   it('locks nothing for an empty list', async () => {
     await store.transaction((tx) => tx.lockUsers(TENANT, []));
   });
+
+  it('keeps sync-off titles that no status has yet, per user, until they are taken', async () => {
+    await store.addPendingSyncOff(TENANT, 'u2', '外出');
+    await store.addPendingSyncOff(TENANT, 'u2', '外出'); // a seed applied again adds nothing
+    await store.addPendingSyncOff(TENANT, 'u3', 'Out');
+    await store.addPendingSyncOff(TENANT, 'u3', 'Away');
+    assert.deepEqual(await store.listPendingSyncOff(TENANT), [
+      { user_id: 'u2', title: '外出' },
+      { user_id: 'u3', title: 'Away' },
+      { user_id: 'u3', title: 'Out' },
+    ]);
+    assert.deepEqual(await store.listPendingSyncOff('another tenant'), []);
+    const taken = await store.transaction((tx) => tx.takePendingSyncOff(TENANT, ['外出', 'Out']));
+    assert.deepEqual(taken, [
+      { user_id: 'u2', title: '外出' },
+      { user_id: 'u3', title: 'Out' },
+    ]);
+    assert.deepEqual(await store.listPendingSyncOff(TENANT), [{ user_id: 'u3', title: 'Away' }]);
+    assert.deepEqual((await store.dump()).pending_sync_off, [{ tenant_key: TENANT, title: 'Away', user_id: 'u3' }]);
+    await store.transaction((tx) => tx.deleteUser(TENANT, 'u3'));
+    assert.deepEqual(await store.listPendingSyncOff(TENANT), [], 'a deleted user leaves nothing pending');
+  });
 });

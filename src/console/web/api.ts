@@ -5,7 +5,15 @@
 export type { I18nText } from '../../domain/enums.js';
 export type { SyncSetting, SystemStatus } from '../../domain/system-status.js';
 export type { JournalEntry } from '../../emulator/journal.js';
+export type { ClockState } from '../../clock.js';
+export type { FaultRule, FaultRuleInput } from '../../emulator/faults.js';
+export type { TenantRecord as Tenant } from '../../store/store.js';
+export type { JournalApiId } from '../../emulator/api-ids.js';
+export type { EmulatorEvent, EventType } from '../../emulator/event-types.js';
 import type { JournalEntry } from '../../emulator/journal.js';
+import type { ClockState } from '../../clock.js';
+import type { FaultRule, FaultRuleInput } from '../../emulator/faults.js';
+import type { TenantRecord as Tenant } from '../../store/store.js';
 import type { I18nText } from '../../domain/enums.js';
 import type { SystemStatus } from '../../domain/system-status.js';
 
@@ -31,12 +39,6 @@ export interface ConsoleUser {
   open: OpenStatus[];
 }
 
-export interface Tenant {
-  tenant_key: string;
-  name: string;
-  api_permission: boolean;
-  created_at: number;
-}
 
 export interface AppInfo {
   app_id: string;
@@ -48,22 +50,6 @@ export interface AppInfo {
   app_secret?: string;
 }
 
-export interface ClockState {
-  now: number;
-  frozen: boolean;
-  offset_ms: number;
-}
-
-export interface FaultRule {
-  id: string;
-  api: string;
-  app_id?: string;
-  times?: number;
-  remaining?: number | null;
-  fired?: number;
-  response?: { status: number; code: number; msg: string };
-  delay_ms?: number;
-}
 
 
 /** A control API answer that was not 2xx. */
@@ -124,7 +110,7 @@ export const control = {
   setClock: (body: { action: 'freeze' | 'unfreeze' | 'set' | 'advance' | 'reset'; at?: number; ms?: number }) =>
     controlCall<ClockState>('POST', '/clock', body),
   faults: () => controlCall<{ rules: FaultRule[] }>('GET', '/faults'),
-  addFault: (rule: Omit<FaultRule, 'id' | 'remaining'>) => controlCall<unknown>('POST', '/faults', rule),
+  addFault: (rule: FaultRuleInput) => controlCall<unknown>('POST', '/faults', rule),
   deleteFault: (id?: string) => controlCall<unknown>('DELETE', id ? `/faults/${encodeURIComponent(id)}` : '/faults'),
   journal: (params: { api?: string; app_id?: string; code?: string; limit?: number }) =>
     controlCall<{ entries: JournalEntry[] }>('GET', `/journal${query(params)}`),

@@ -5,8 +5,9 @@ import type { Lang, Translate } from './i18n.js';
 
 export type ToastKind = 'info' | 'error';
 
-export const EVENT_TYPES = ['opened', 'replaced', 'closed', 'expired', 'shown', 'hidden'] as const;
-export type EventType = (typeof EVENT_TYPES)[number];
+// The server's own list (plain data, bundled): the console follows exactly the events it sends.
+export { EVENT_TYPES } from '../../emulator/event-types.js';
+import type { EventType } from '../../emulator/event-types.js';
 
 /** One message of the tenant's event stream. */
 export interface LiveEvent {

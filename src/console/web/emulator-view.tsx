@@ -1,6 +1,6 @@
 // Emulator mode: the server's clock and the fault rules, visible and editable.
 import { useEffect, useState } from 'preact/hooks';
-import { control, type FaultRule } from './api.js';
+import { control, type FaultRule, type JournalApiId } from './api.js';
 import { useConsole, useNow } from './context.js';
 import { formatDuration, formatTime } from './i18n.js';
 import { API_IDS } from './journal-view.js';
@@ -97,7 +97,7 @@ function ClockCard() {
 function FaultsCard() {
   const { t, apps, toast } = useConsole();
   const [rules, setRules] = useState<FaultRule[]>([]);
-  const [api, setApi] = useState('batch_open');
+  const [api, setApi] = useState<JournalApiId>('batch_open');
   const [appId, setAppId] = useState('');
   const [times, setTimes] = useState('1');
   const [status, setStatus] = useState('429');
@@ -173,7 +173,7 @@ function FaultsCard() {
       <form class="fault-form" onSubmit={add}>
         <label class="field">
           <span>API</span>
-          <select value={api} onChange={(e) => setApi(e.currentTarget.value)}>
+          <select value={api} onChange={(e) => setApi(e.currentTarget.value as JournalApiId)}>
             {API_IDS.map((id) => (
               <option key={id} value={id}>
                 {id}

@@ -1,5 +1,5 @@
 // Request bodies and queries of the provisioning routes.
-import Type from 'typebox';
+import Type, { type Static } from 'typebox';
 import { SeedTenant } from '../../seed/seed-schema.js';
 
 const SeedApp = SeedTenant.properties.apps.items;
@@ -11,12 +11,15 @@ export const ControlApp = Type.Object(
   { ...SeedApp.properties, app_secret: Type.Optional(Type.String({ minLength: 1 })) },
   { additionalProperties: false },
 );
+export type ControlApp = Static<typeof ControlApp>;
 
 /** A seed tenant fragment; tenant_key absent → a random one, so parallel tests never collide. */
 export const CreateTenantBody = Type.Object(
   { ...SeedTenant.properties, apps: Type.Optional(Type.Array(ControlApp)) },
   { additionalProperties: false },
 );
+
+export type CreateTenantBody = Static<typeof CreateTenantBody>;
 
 export const PatchTenantBody = Type.Object(
   { name: Type.Optional(Type.String({ minLength: 1 })), api_permission: Type.Optional(Type.Boolean()) },

@@ -3,7 +3,7 @@ import { deriveOpenId, deriveUnionId } from '../../domain/identifiers.js';
 import type { Services } from '../../operations/context.js';
 import { userStatusView } from '../../operations/user-status-view.js';
 import type { App } from '../types.js';
-import { notFound } from './control-errors.js';
+import { notFound } from '../../emulator/control-error.js';
 
 const TAGS = ['inspection'];
 

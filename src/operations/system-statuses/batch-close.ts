@@ -21,11 +21,7 @@ export async function batchClose(
     const entries = userList.map((user_id) => ({ user_id, resolved: resolved.get(user_id)! }));
     const opens = await tx.userOpens(tenantKey, userIds);
     const plan = planBatchClose(systemStatusId, entries, opens, nowMs);
-    await tx.deleteOpens(
-      tenantKey,
-      systemStatusId,
-      plan.closes.filter((close) => close.was_open).map((close) => close.user_id),
-    );
+    await tx.deleteOpens(tenantKey, systemStatusId, plan.removes);
     return plan;
   });
 

@@ -1,6 +1,9 @@
 import Type from 'typebox';
+import { type ErrorName, PlatformError } from '../../../domain/errors.js';
+import { TOKEN_APIS } from '../../../emulator/api-ids.js';
 import type { Services } from '../../../operations/context.js';
 import { issueToken, type TokenFailure, verifyAppCredentials } from '../../../operations/issue-token.js';
+import { platformPath } from '../../prefixes.js';
 import type { App } from '../../types.js';
 
 // Loose on purpose: a missing or mistyped field is the platform's 10003, not a schema error.
@@ -9,11 +12,24 @@ const CredentialsBody = Type.Object({
   app_secret: Type.Optional(Type.Unknown()),
 });
 
-/** Token endpoint failures answer HTTP 200, with the bodies the live platform sends. */
-const FAILURES: Record<TokenFailure, object> = {
-  invalid_param: { code: 10003, data: {}, msg: 'invalid param' },
-  app_secret_invalid: { code: 10014, msg: 'app secret invalid' },
+/** Token endpoint failures: HTTP 200 with the live platform's bodies (rendered by tokenErrorHandler). */
+const FAILURES: Record<TokenFailure, ErrorName> = {
+  invalid_param: 'token_invalid_param',
+  app_secret_invalid: 'token_app_secret_invalid',
 };
+
+/** Failures: HTTP 200 too (10003 with an empty data between code and msg), or 503 / 99991504. */
+const TokenFailure = Type.Object({ code: Type.Integer(), data: Type.Optional(Type.Object({})), msg: Type.String() });
+const answers = <T extends Type.TSchema>(issued: T) => ({ 200: Type.Union([issued, TokenFailure]), '4xx': TokenFailure, '5xx': TokenFailure });
+
+const TenantTokenReply = Type.Object({ code: Type.Literal(0), msg: Type.String(), tenant_access_token: Type.String(), expire: Type.Integer() });
+const AppTokenReply = Type.Object({
+  code: Type.Literal(0),
+  msg: Type.String(),
+  app_access_token: Type.String(),
+  expire: Type.Integer(),
+  tenant_access_token: Type.String(),
+});
 
 export async function accessTokenRoutes(app: App, services: Services) {
   const credentials = async (body: unknown) => {
@@ -22,22 +38,26 @@ export async function accessTokenRoutes(app: App, services: Services) {
   };
 
   app.post(
-    '/open-apis/auth/v3/tenant_access_token/internal',
-    { schema: { tags: ['auth'], operationId: 'tenant_access_token_internal', body: Type.Optional(CredentialsBody) } },
+    platformPath(TOKEN_APIS.tenant_access_token),
+    {
+      schema: { tags: ['auth'], operationId: 'tenant_access_token_internal', body: Type.Optional(CredentialsBody), response: answers(TenantTokenReply) },
+    },
     async (request) => {
       const { result, secret } = await credentials(request.body);
-      if (typeof result === 'string') return FAILURES[result];
+      if (typeof result === 'string') throw new PlatformError(FAILURES[result]);
       const { token, expire } = await issueToken(services, result, secret, 'tenant');
       return { code: 0, msg: 'ok', tenant_access_token: token, expire };
     },
   );
 
   app.post(
-    '/open-apis/auth/v3/app_access_token/internal',
-    { schema: { tags: ['auth'], operationId: 'app_access_token_internal', body: Type.Optional(CredentialsBody) } },
+    platformPath(TOKEN_APIS.app_access_token),
+    {
+      schema: { tags: ['auth'], operationId: 'app_access_token_internal', body: Type.Optional(CredentialsBody), response: answers(AppTokenReply) },
+    },
     async (request) => {
       const { result, secret } = await credentials(request.body);
-      if (typeof result === 'string') return FAILURES[result];
+      if (typeof result === 'string') throw new PlatformError(FAILURES[result]);
       const appToken = await issueToken(services, result, secret, 'app');
       const tenantToken = await issueToken(services, result, secret, 'tenant');
       return {

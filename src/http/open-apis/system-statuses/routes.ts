@@ -6,8 +6,9 @@ import { createSystemStatus } from '../../../operations/system-statuses/create-s
 import { deleteSystemStatus } from '../../../operations/system-statuses/delete-system-status.js';
 import { listSystemStatuses } from '../../../operations/system-statuses/list-system-statuses.js';
 import { patchSystemStatus } from '../../../operations/system-statuses/patch-system-status.js';
+import { platformPath } from '../../prefixes.js';
 import type { App } from '../../types.js';
-import { ok } from '../envelope.js';
+import { ok, platformResponses } from '../envelope.js';
 import { callerOf } from '../gateway-hooks.js';
 import {
   BatchCloseBody,
@@ -29,8 +30,8 @@ const TAGS = ['system_status'];
 /** The six system_status operations; the gateway hooks of the enclosing plugin run first. */
 export async function systemStatusRoutes(app: App, services: Services) {
   app.post(
-    APIS.create.path,
-    { config: { api: APIS.create }, schema: { tags: TAGS, operationId: 'create', body: CreateBody, response: { 200: SystemStatusReply } } },
+    platformPath(APIS.create.path),
+    { config: { api: APIS.create }, schema: { tags: TAGS, operationId: 'create', body: CreateBody, response: platformResponses(SystemStatusReply) } },
     async (request) => {
       const status = await createSystemStatus(services, callerOf(request).tenant.tenant_key, request.body);
       return ok({ system_status: status });
@@ -38,8 +39,8 @@ export async function systemStatusRoutes(app: App, services: Services) {
   );
 
   app.get(
-    APIS.list.path,
-    { config: { api: APIS.list }, schema: { tags: TAGS, operationId: 'list', querystring: ListQuery, response: { 200: ListReply } } },
+    platformPath(APIS.list.path),
+    { config: { api: APIS.list }, schema: { tags: TAGS, operationId: 'list', querystring: ListQuery, response: platformResponses(ListReply) } },
     async (request) => {
       const { page_size, page_token } = request.query;
       return ok(await listSystemStatuses(services, callerOf(request).tenant.tenant_key, page_size, page_token || undefined));
@@ -47,10 +48,10 @@ export async function systemStatusRoutes(app: App, services: Services) {
   );
 
   app.patch(
-    APIS.patch.path,
+    platformPath(APIS.patch.path),
     {
       config: { api: APIS.patch },
-      schema: { tags: TAGS, operationId: 'patch', params: SystemStatusParams, body: PatchBody, response: { 200: SystemStatusReply } },
+      schema: { tags: TAGS, operationId: 'patch', params: SystemStatusParams, body: PatchBody, response: platformResponses(SystemStatusReply) },
     },
     async (request) => {
       const { system_status, update_fields } = request.body;
@@ -66,8 +67,8 @@ export async function systemStatusRoutes(app: App, services: Services) {
   );
 
   app.delete(
-    APIS.delete.path,
-    { config: { api: APIS.delete }, schema: { tags: TAGS, operationId: 'delete', params: SystemStatusParams, response: { 200: EmptyReply } } },
+    platformPath(APIS.delete.path),
+    { config: { api: APIS.delete }, schema: { tags: TAGS, operationId: 'delete', params: SystemStatusParams, response: platformResponses(EmptyReply) } },
     async (request) => {
       await deleteSystemStatus(services, callerOf(request).tenant.tenant_key, request.params.system_status_id);
       return ok({});
@@ -75,7 +76,7 @@ export async function systemStatusRoutes(app: App, services: Services) {
   );
 
   app.post(
-    APIS.batch_open.path,
+    platformPath(APIS.batch_open.path),
     {
       config: { api: APIS.batch_open },
       schema: {
@@ -84,7 +85,7 @@ export async function systemStatusRoutes(app: App, services: Services) {
         params: SystemStatusParams,
         querystring: UserIdTypeQuery,
         body: BatchOpenBody,
-        response: { 200: BatchOpenReply },
+        response: platformResponses(BatchOpenReply),
       },
     },
     async (request) => {
@@ -100,7 +101,7 @@ export async function systemStatusRoutes(app: App, services: Services) {
   );
 
   app.post(
-    APIS.batch_close.path,
+    platformPath(APIS.batch_close.path),
     {
       config: { api: APIS.batch_close },
       schema: {
@@ -109,7 +110,7 @@ export async function systemStatusRoutes(app: App, services: Services) {
         params: SystemStatusParams,
         querystring: UserIdTypeQuery,
         body: BatchCloseBody,
-        response: { 200: BatchCloseReply },
+        response: platformResponses(BatchCloseReply),
       },
     },
     async (request) => {

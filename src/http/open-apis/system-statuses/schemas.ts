@@ -1,40 +1,12 @@
 // The wire contract of the system_status family: request validation, response serialisation and
 // the OpenAPI document all come from these schemas.
 import Type, { type Static } from 'typebox';
-import {
-  BATCH_CLOSE_RESULTS,
-  BATCH_OPEN_RESULTS,
-  COLORS,
-  ICON_KEYS,
-  UPDATE_FIELDS,
-  USER_ID_TYPES,
-} from '../../../domain/enums.js';
+import { success } from '../envelope.js';
+import { BATCH_CLOSE_RESULTS, BATCH_OPEN_RESULTS, UPDATE_FIELDS, USER_ID_TYPES } from '../../../domain/enums.js';
+import { CreateSystemStatusBody, SystemStatusFields, SystemStatusSchema } from '../../../domain/system-status-schema.js';
 
-const I18nText = Type.Object({
-  zh_cn: Type.Optional(Type.String()),
-  en_us: Type.Optional(Type.String()),
-  ja_jp: Type.Optional(Type.String()),
-});
-
-const SyncSettingInput = Type.Object({
-  is_open_by_default: Type.Optional(Type.Boolean()),
-  title: Type.Optional(Type.String({ description: '1-30 units; a Chinese character counts 2' })),
-  i18n_title: Type.Optional(I18nText),
-  explain: Type.Optional(Type.String({ description: '1-60 units; a Chinese character counts 2' })),
-  i18n_explain: Type.Optional(I18nText),
-});
-
-const SystemStatusFields = {
-  title: Type.String({ description: '1-20 units; a Chinese character counts 2; unique within the tenant' }),
-  i18n_title: Type.Optional(I18nText),
-  icon_key: Type.Enum([...ICON_KEYS]),
-  color: Type.Optional(Type.Enum([...COLORS], { default: 'BLUE' })),
-  priority: Type.Optional(Type.Integer({ minimum: 0, maximum: 9, default: 0, description: 'smaller is shown first' })),
-  sync_setting: Type.Optional(SyncSettingInput),
-};
-
-export const CreateBody = Type.Object(SystemStatusFields);
-export type CreateBody = Static<typeof CreateBody>;
+export const CreateBody = CreateSystemStatusBody;
+export type CreateBody = CreateSystemStatusBody;
 
 export const PatchBody = Type.Object({
   system_status: Type.Object({
@@ -74,24 +46,8 @@ export type BatchCloseBody = Static<typeof BatchCloseBody>;
 
 // ---- responses ----------------------------------------------------------------------------
 
-const SystemStatus = Type.Object({
-  system_status_id: Type.String(),
-  title: Type.String(),
-  i18n_title: Type.Optional(I18nText),
-  icon_key: Type.String(),
-  color: Type.String(),
-  priority: Type.Integer(),
-  sync_setting: Type.Object({
-    is_open_by_default: Type.Boolean(),
-    title: Type.String(),
-    i18n_title: Type.Optional(I18nText),
-    explain: Type.String(),
-    i18n_explain: Type.Optional(I18nText),
-  }),
-});
+const SystemStatus = SystemStatusSchema;
 
-const success = <T extends Type.TSchema>(data: T) =>
-  Type.Object({ code: Type.Integer(), msg: Type.String(), data });
 
 export const SystemStatusReply = success(Type.Object({ system_status: SystemStatus }));
 export const ListReply = success(

@@ -3,9 +3,12 @@ import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { KyselyStore, type EngineDialect } from '../../kysely-store.js';
+import { MemoryStore } from '../../memory/memory-store.js';
+import { MemoryState } from '../../memory/state.js';
 import { migrateToLatest } from '../../migrate.js';
 import type { Database } from '../../schema.js';
 import type { Store } from '../../store.js';
+import { ChangeLog, DEFAULT_FOLD_POLICY, type FoldPolicy } from './change-log.js';
 import { withStatementCache } from './statement-cache.js';
 
 const sqliteDialect: EngineDialect = {
@@ -27,16 +30,49 @@ const sqliteDialect: EngineDialect = {
   },
 };
 
-/** The embedded engine: one file (or memory) through better-sqlite3, in WAL mode. */
-export async function openSqliteStore(options: { file?: string }): Promise<Store> {
-  const file = options.file ?? ':memory:';
+function openDatabase(file: string): SqliteDatabase.Database {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const database = new SqliteDatabase(file);
   database.pragma('journal_mode = WAL');
   // NORMAL in WAL mode loses no committed transaction on a process crash (only on power loss).
   database.pragma('synchronous = NORMAL');
-  database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
+  return database;
+}
+
+/**
+ * The embedded engine: the live state in memory (src/store/memory), made durable by one appended
+ * log row per transaction in a SQLite file, folded into the tables in the background (change-log.ts).
+ * Without a file (--memory) there is nothing to make durable.
+ */
+export async function openSqliteStore(options: { file?: string; fold?: Partial<FoldPolicy> }): Promise<Store> {
+  const state = new MemoryState();
+  if (!options.file) return new MemoryStore(state, undefined);
+  const database = openDatabase(options.file);
+  // The tables hold final row images folded in any order; the memory state keeps the references whole.
+  database.pragma('foreign_keys = OFF');
+  // A data folder of any release opens: the shared migrations bring its tables up to date first.
+  const migrations = new Kysely<Database>({ dialect: new SqliteDialect({ database: { prepare: (sql) => database.prepare(sql), close: () => {} } }) });
+  await migrateToLatest(migrations);
+  await migrations.destroy();
+  const log = new ChangeLog(database, { ...DEFAULT_FOLD_POLICY, ...options.fold });
+  log.load(state);
+  return new MemoryStore(state, {
+    append: (changes) => log.append(changes),
+    async close() {
+      await log.close();
+      database.close();
+    },
+  });
+}
+
+/**
+ * The tables alone through Kysely, every statement straight to SQLite: the embedded engine up to
+ * release 0.1. Kept as the reference that the equivalence test holds the new engine to.
+ */
+export async function openSqliteTablesStore(options: { file?: string }): Promise<Store> {
+  const database = openDatabase(options.file ?? ':memory:');
+  database.pragma('foreign_keys = ON');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
   await migrateToLatest(db);
   return new KyselyStore(db, sqliteDialect);

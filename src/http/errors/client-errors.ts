@@ -1,8 +1,8 @@
 import type { Socket } from 'node:net';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { invalidParameter } from '../domain/errors.js';
-import type { IdGenerator } from '../id-generator.js';
-import { errorBody } from './render-error.js';
+import { invalidParameter } from '../../domain/errors.js';
+import type { IdGenerator } from '../../id-generator.js';
+import { errorBody } from './platform-errors.js';
 
 const DESCRIPTIONS: Record<string, string> = {
   ERR_HTTP_REQUEST_TIMEOUT: 'the request was not received in time',
@@ -12,7 +12,8 @@ const DESCRIPTIONS: Record<string, string> = {
 /**
  * Requests Node refuses before Fastify sees them (not HTTP/1.1, headers too large, headers or body
  * not received within the timeouts) answer the platform's envelope, 400 / 2005001 with a log id,
- * and the connection is closed. Fastify's default answers them in its own JSON.
+ * and the connection is closed. Fastify's default answers them in its own JSON. There is no
+ * request, so no surface: the socket gets the platform's answer, written by hand.
  */
 export function clientErrorHandler(ids: IdGenerator, answeredEarly: WeakSet<Socket>) {
   return function handleClientError(error: Error & { code?: string }, socket: Socket) {
@@ -23,9 +24,10 @@ export function clientErrorHandler(ids: IdGenerator, answeredEarly: WeakSet<Sock
     if (!socket.writable || started || answeredEarly.has(socket)) return void socket.destroy();
     const logId = ids.logId();
     const description = DESCRIPTIONS[error.code ?? ''] ?? 'the request is not valid HTTP/1.1';
-    const body = JSON.stringify(errorBody(invalidParameter('request', description), logId));
+    const refusal = invalidParameter('request', description);
+    const body = JSON.stringify(errorBody(refusal, logId));
     socket.end(
-      `HTTP/1.1 400 Bad Request\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nX-Tt-Logid: ${logId}\r\nConnection: close\r\n\r\n${body}`,
+      `HTTP/1.1 ${refusal.spec.status} Bad Request\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nX-Tt-Logid: ${logId}\r\nConnection: close\r\n\r\n${body}`,
     );
   };
 }

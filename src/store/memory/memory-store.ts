@@ -1,0 +1,706 @@
+// The Store over the in-memory state. Transactions run one at a time; each records the row
+// images it wrote (for the durable log) and how to undo them (for a rollback). What makes the
+// state durable comes in through a ChangeSink (the SQLite engine's log); without one, as with
+// --memory, the state lives as long as the process.
+import type { UserIdType } from '../../domain/enums.js';
+import { deriveOpenId, deriveUnionId } from '../../domain/identifiers.js';
+import type { SystemStatus, SystemStatusDefinition } from '../../domain/system-status.js';
+import { isStorableText, statusNames } from '../../domain/system-status.js';
+import type { ResolvedUser } from '../../domain/user-resolution.js';
+import type { UserState } from '../../domain/batch-open.js';
+import type { OpenRank } from '../../domain/user-status.js';
+import {
+  type AccessTokenRecord,
+  type AppRecord,
+  ConflictError,
+  type ContactScope,
+  type PendingSyncOff,
+  type Store,
+  type StoreDump,
+  type StoredOpen,
+  type StoreTransaction,
+  type TenantRecord,
+  type TokenKind,
+  type UserRecord,
+} from '../store.js';
+import { MemoryState, type NestedTable, type TableState } from './state.js';
+import { CODECS, compareText, type OpenRow, type StatusRow } from './tables.js';
+
+/** One row image a transaction wrote: [table number, values in codec column order] or [table number, null, key]. */
+export type RowChange = [number, unknown[]] | [number, null, unknown[]];
+
+/** Where committed changes go to become durable. `append` returns once they are, or throws. */
+export interface ChangeSink {
+  append(changes: readonly RowChange[]): void;
+  close(): Promise<void>;
+}
+
+class ForeignKeyError extends Error {
+  constructor(what: string) {
+    super(`FOREIGN KEY constraint failed: ${what}`);
+  }
+}
+
+/** What a transaction did, in order: the images for the log, the inverses for a rollback. */
+class Recorder {
+  readonly changes: RowChange[] = [];
+  readonly undo: (() => void)[] = [];
+}
+
+function toStoredOpen(row: OpenRow, syncOn: boolean | undefined): StoredOpen {
+  return {
+    user_id: row.user_id,
+    system_status_id: row.system_status_id,
+    end_time: row.end_time,
+    opened_at: row.opened_at,
+    title: row.title,
+    ...(row.i18n_title ? { i18n_title: row.i18n_title } : {}),
+    icon_key: row.icon_key,
+    color: row.color,
+    priority: row.priority,
+    open_by_default: row.open_by_default,
+    sync_on: syncOn ?? row.open_by_default,
+  };
+}
+
+function toSystemStatus(row: StatusRow): SystemStatus {
+  return {
+    system_status_id: row.system_status_id,
+    title: row.title,
+    ...(row.i18n_title ? { i18n_title: row.i18n_title } : {}),
+    icon_key: row.icon_key,
+    color: row.color,
+    priority: row.priority,
+    sync_setting: row.sync_setting,
+  };
+}
+
+const copy = <T extends object>(row: T): T => ({ ...row });
+const byText = <T>(key: (item: T) => string) => (a: T, b: T) => compareText(key(a), key(b));
+
+export class MemoryRepository implements StoreTransaction {
+  constructor(
+    protected state: MemoryState,
+    /** Undefined outside a transaction: such a repository only reads. */
+    private readonly recorder?: Recorder,
+  ) {}
+
+  private put<R>(table: TableState<R>, row: R): void {
+    const recorder = this.recorder;
+    if (!recorder) throw new Error('memory store: a write outside a transaction');
+    const key = table.key(row);
+    const previous = table.get(key);
+    table.put(row);
+    recorder.undo.push(previous ? () => table.put(previous) : () => table.remove(key));
+    recorder.changes.push([this.state.tables.indexOf(table), table.codec.toSql(row)]);
+  }
+
+  private remove<R>(table: TableState<R>, key: readonly string[]): boolean {
+    const recorder = this.recorder;
+    if (!recorder) throw new Error('memory store: a write outside a transaction');
+    const previous = table.get(key);
+    if (!previous) return false;
+    table.remove(key);
+    recorder.undo.push(() => table.put(previous));
+    recorder.changes.push([this.state.tables.indexOf(table), null, [...key]]);
+    return true;
+  }
+
+  // ---- tenants, apps, users --------------------------------------------------------------
+
+  async getTenant(tenantKey: string) {
+    if (!isStorableText(tenantKey)) return undefined;
+    const row = this.state.tenants.get([tenantKey]);
+    return row && copy(row);
+  }
+
+  async listTenants() {
+    return [...this.state.tenants.rows()].sort((a, b) => a.created_at - b.created_at || compareText(a.tenant_key, b.tenant_key)).map(copy);
+  }
+
+  async insertTenant(tenant: TenantRecord) {
+    if (this.state.tenants.get([tenant.tenant_key])) throw new ConflictError('primary_key');
+    this.put(this.state.tenants, copy(tenant));
+  }
+
+  async updateTenant(tenantKey: string, changes: Partial<Pick<TenantRecord, 'name' | 'api_permission'>>) {
+    const row = this.state.tenants.get([tenantKey]);
+    if (!row || (changes.name === undefined && changes.api_permission === undefined)) return;
+    this.put(this.state.tenants, {
+      ...row,
+      ...(changes.name !== undefined ? { name: changes.name } : {}),
+      ...(changes.api_permission !== undefined ? { api_permission: changes.api_permission } : {}),
+    });
+  }
+
+  async deleteTenant(tenantKey: string) {
+    this.removeTenant(tenantKey);
+  }
+
+  private removeTenant(tenantKey: string) {
+    const { state } = this;
+    // What the database deletes by tenant or cascades from it: users with all they own, apps with
+    // their contact users and tokens, statuses with their names.
+    for (const userId of [...((state.users.map.branch([tenantKey])?.keys() ?? []) as Iterable<string>)]) this.removeUser(tenantKey, userId);
+    for (const app of [...(state.appsByTenant.get(tenantKey)?.values() ?? [])]) this.removeApp(app);
+    for (const status of [...(state.statusesByTenant.get(tenantKey)?.values() ?? [])]) {
+      this.removeNames(tenantKey, status.system_status_id);
+      this.remove(state.statuses, [status.system_status_id]);
+    }
+    for (const token of [...state.tokens.rows()]) if (token.tenant_key === tenantKey) this.remove(state.tokens, [token.token_digest]);
+    this.remove(state.tenants, [tenantKey]);
+  }
+
+  /** Every row of every table (the emulator's reset), including rows no tenant owns. */
+  removeEverything() {
+    for (const tenant of [...this.state.tenants.rows()]) this.removeTenant(tenant.tenant_key);
+    for (const table of this.state.tables) for (const row of [...table.rows()]) this.remove(table, table.key(row));
+  }
+
+  async getApp(appId: string) {
+    if (!isStorableText(appId)) return undefined;
+    const row = this.state.apps.get([appId]);
+    return row && { ...row, scopes: [...row.scopes] };
+  }
+
+  async listApps(tenantKey?: string) {
+    const apps = tenantKey === undefined ? [...this.state.apps.rows()] : [...(this.state.appsByTenant.get(tenantKey)?.values() ?? [])];
+    return apps.sort((a, b) => a.created_at - b.created_at || compareText(a.app_id, b.app_id)).map((app) => ({ ...app, scopes: [...app.scopes] }));
+  }
+
+  async listAppContactUsers(appId: string) {
+    return [...((this.state.contactUsers.map.branch([appId])?.keys() ?? []) as Iterable<string>)].sort(compareText);
+  }
+
+  async insertApp(app: Omit<AppRecord, 'contact_scope_all'>, contactScope: ContactScope) {
+    const { state } = this;
+    if (state.apps.get([app.app_id])) throw new ConflictError('primary_key');
+    if (!state.tenants.get([app.tenant_key])) throw new ForeignKeyError(`apps.tenant_key ${app.tenant_key}`);
+    const developerKnown = [...(state.appsByTenant.get(app.tenant_key)?.values() ?? [])].some((other) => other.developer === app.developer);
+    this.put(state.apps, { ...app, scopes: [...app.scopes], contact_scope_all: contactScope === 'all' });
+    if (contactScope !== 'all') this.writeContactUsers(app.app_id, contactScope);
+    for (const user of (state.users.map.branch([app.tenant_key])?.values() ?? []) as Iterable<UserRecord>) {
+      this.putId('open_id', deriveOpenId(app.app_id, user.tenant_key, user.user_id), user, app.app_id);
+      if (!developerKnown) this.putId('union_id', deriveUnionId(app.developer, user.tenant_key, user.user_id), user, app.developer);
+    }
+  }
+
+  private putId(type: 'open_id' | 'union_id', value: string, user: UserRecord, owner: string) {
+    if (this.state.userIds.get([value])) throw new Error(`UNIQUE constraint failed: user_ids.id_value ${value}`);
+    this.put(this.state.userIds, { id_value: value, id_type: type, tenant_key: user.tenant_key, user_id: user.user_id, owner });
+  }
+
+  private writeContactUsers(appId: string, userIds: readonly string[]) {
+    for (const user_id of new Set(userIds)) this.put(this.state.contactUsers, { app_id: appId, user_id });
+  }
+
+  async updateApp(appId: string, changes: Partial<Pick<AppRecord, 'name' | 'scopes' | 'app_secret_digest'>>) {
+    const row = this.state.apps.get([appId]);
+    if (!row || Object.values(changes).every((value) => value === undefined)) return;
+    this.put(this.state.apps, {
+      ...row,
+      ...(changes.name !== undefined ? { name: changes.name } : {}),
+      ...(changes.scopes !== undefined ? { scopes: [...changes.scopes] } : {}),
+      ...(changes.app_secret_digest !== undefined ? { app_secret_digest: changes.app_secret_digest } : {}),
+    });
+  }
+
+  async setAppContactScope(appId: string, contactScope: ContactScope) {
+    const row = this.state.apps.get([appId]);
+    if (row) this.put(this.state.apps, { ...row, contact_scope_all: contactScope === 'all' });
+    for (const userId of await this.listAppContactUsers(appId)) this.remove(this.state.contactUsers, [appId, userId]);
+    if (contactScope !== 'all') {
+      if (!row) throw new ForeignKeyError(`app_contact_users.app_id ${appId}`);
+      this.writeContactUsers(appId, contactScope);
+    }
+  }
+
+  /** The app and what the database cascades from it: contact users, tokens. */
+  private removeApp(app: AppRecord) {
+    for (const userId of [...((this.state.contactUsers.map.branch([app.app_id])?.keys() ?? []) as Iterable<string>)]) {
+      this.remove(this.state.contactUsers, [app.app_id, userId]);
+    }
+    for (const digest of [...(this.state.tokensByApp.get(app.app_id)?.keys() ?? [])]) this.remove(this.state.tokens, [digest]);
+    this.remove(this.state.apps, [app.app_id]);
+  }
+
+  async deleteApp(appId: string) {
+    const { state } = this;
+    const app = state.apps.get([appId]);
+    if (!app) return;
+    for (const user of (state.users.map.branch([app.tenant_key])?.values() ?? []) as Iterable<UserRecord>) {
+      this.removeOwnedId(deriveOpenId(appId, user.tenant_key, user.user_id), 'open_id', appId);
+    }
+    this.removeApp(app);
+    const sameDeveloper = [...(state.appsByTenant.get(app.tenant_key)?.values() ?? [])].some((other) => other.developer === app.developer);
+    if (!sameDeveloper) {
+      for (const user of (state.users.map.branch([app.tenant_key])?.values() ?? []) as Iterable<UserRecord>) {
+        this.removeOwnedId(deriveUnionId(app.developer, user.tenant_key, user.user_id), 'union_id', app.developer);
+      }
+    }
+  }
+
+  private removeOwnedId(value: string, type: 'open_id' | 'union_id', owner: string) {
+    const row = this.state.userIds.get([value]);
+    if (row && row.id_type === type && row.owner === owner) this.remove(this.state.userIds, [value]);
+  }
+
+  async getUser(tenantKey: string, userId: string) {
+    if (!isStorableText(tenantKey) || !isStorableText(userId)) return undefined;
+    const row = this.state.users.get([tenantKey, userId]);
+    return row && copy(row);
+  }
+
+  async listUsers(tenantKey: string, options: { after?: string; limit?: number } = {}) {
+    const order = this.state.userOrder.get(tenantKey);
+    if (!order) return [];
+    return order.page(options.after, options.limit ?? Number.MAX_SAFE_INTEGER).map((userId) => copy(this.state.users.get([tenantKey, userId])!));
+  }
+
+  async insertUsers(users: readonly UserRecord[]) {
+    const { state } = this;
+    for (const user of users) {
+      if (state.users.get([user.tenant_key, user.user_id])) throw new ConflictError('primary_key');
+      if (!state.tenants.get([user.tenant_key])) throw new ForeignKeyError(`users.tenant_key ${user.tenant_key}`);
+      const record = copy(user);
+      this.put(state.users, record);
+      const apps = [...(state.appsByTenant.get(user.tenant_key)?.values() ?? [])];
+      for (const app of apps) this.putId('open_id', deriveOpenId(app.app_id, user.tenant_key, user.user_id), record, app.app_id);
+      for (const developer of new Set(apps.map((app) => app.developer))) {
+        this.putId('union_id', deriveUnionId(developer, user.tenant_key, user.user_id), record, developer);
+      }
+    }
+  }
+
+  async updateUser(tenantKey: string, userId: string, changes: Partial<Pick<UserRecord, 'name' | 'resigned'>>) {
+    const row = this.state.users.get([tenantKey, userId]);
+    if (!row || (changes.name === undefined && changes.resigned === undefined)) return;
+    this.put(this.state.users, {
+      ...row,
+      ...(changes.name !== undefined ? { name: changes.name } : {}),
+      ...(changes.resigned !== undefined ? { resigned: changes.resigned } : {}),
+    });
+  }
+
+  async deleteUser(tenantKey: string, userId: string) {
+    this.removeUser(tenantKey, userId);
+  }
+
+  private removeUser(tenantKey: string, userId: string) {
+    const { state } = this;
+    for (const statusId of [...((state.opens.map.branch([tenantKey, userId])?.keys() ?? []) as Iterable<string>)]) {
+      this.remove(state.opens, [tenantKey, userId, statusId]);
+    }
+    for (const table of [state.preferences, state.pendingSyncOff] as NestedTable<unknown>[]) {
+      for (const last of [...(table.map.branch([tenantKey, userId])?.keys() ?? [])]) this.remove(table, [tenantKey, userId, last]);
+    }
+    const apps = [...(state.appsByTenant.get(tenantKey)?.values() ?? [])];
+    for (const app of apps) {
+      const value = deriveOpenId(app.app_id, tenantKey, userId);
+      if (state.userIds.get([value])?.user_id === userId) this.remove(state.userIds, [value]);
+      this.remove(state.contactUsers, [app.app_id, userId]);
+    }
+    for (const developer of new Set(apps.map((app) => app.developer))) {
+      const value = deriveUnionId(developer, tenantKey, userId);
+      if (state.userIds.get([value])?.user_id === userId) this.remove(state.userIds, [value]);
+    }
+    this.remove(state.users, [tenantKey, userId]);
+  }
+
+  async setSyncPreference(tenantKey: string, userId: string, systemStatusId: string, syncOn: boolean) {
+    if (!this.state.users.get([tenantKey, userId])) throw new ForeignKeyError(`user_sync_preferences user ${userId}`);
+    this.put(this.state.preferences, { tenant_key: tenantKey, user_id: userId, system_status_id: systemStatusId, sync_on: syncOn });
+  }
+
+  async listPendingSyncOff(tenantKey: string): Promise<PendingSyncOff[]> {
+    return this.pendingOf(tenantKey, () => true);
+  }
+
+  private pendingOf(tenantKey: string, wanted: (title: string) => boolean): PendingSyncOff[] {
+    const rows: PendingSyncOff[] = [];
+    for (const [userId, titles] of (this.state.pendingSyncOff.map.branch([tenantKey]) ?? new Map()) as Map<string, Map<string, unknown>>) {
+      for (const title of titles.keys()) if (wanted(title)) rows.push({ user_id: userId, title });
+    }
+    return rows.sort((a, b) => compareText(a.user_id, b.user_id) || compareText(a.title, b.title));
+  }
+
+  async addPendingSyncOff(tenantKey: string, userId: string, title: string) {
+    if (!this.state.users.get([tenantKey, userId])) throw new ForeignKeyError(`pending_sync_off user ${userId}`);
+    if (!this.state.pendingSyncOff.get([tenantKey, userId, title])) this.put(this.state.pendingSyncOff, { tenant_key: tenantKey, user_id: userId, title });
+  }
+
+  async takePendingSyncOff(tenantKey: string, names: readonly string[]) {
+    const wanted = new Set(names);
+    const taken = this.pendingOf(tenantKey, (title) => wanted.has(title));
+    for (const row of taken) this.remove(this.state.pendingSyncOff, [tenantKey, row.user_id, row.title]);
+    return taken;
+  }
+
+  // ---- tokens -----------------------------------------------------------------------------
+
+  async getAccessToken(tokenDigest: string) {
+    const row = this.state.tokens.get([tokenDigest]);
+    return row && copy(row);
+  }
+
+  async listAccessTokens() {
+    return [...this.state.tokens.rows()].sort((a, b) => a.issued_at - b.issued_at || compareText(a.token_digest, b.token_digest)).map(copy);
+  }
+
+  async latestAccessToken(appId: string, kind: TokenKind, validAt: number, issuedBy?: number) {
+    let latest: AccessTokenRecord | undefined;
+    for (const token of this.state.tokensByApp.get(appId)?.values() ?? []) {
+      if (token.kind !== kind || token.expires_at <= validAt || (issuedBy !== undefined && token.issued_at > issuedBy)) continue;
+      if (!latest || token.expires_at > latest.expires_at) latest = token;
+    }
+    return latest && copy(latest);
+  }
+
+  async insertAccessToken(token: AccessTokenRecord) {
+    if (this.state.tokens.get([token.token_digest])) throw new ConflictError('primary_key');
+    if (!this.state.apps.get([token.app_id])) throw new ForeignKeyError(`access_tokens.app_id ${token.app_id}`);
+    this.put(this.state.tokens, copy(token));
+  }
+
+  async deleteExpiredAccessTokens(before: number) {
+    let deleted = 0;
+    for (const token of [...this.state.tokens.rows()]) {
+      if (token.expires_at <= before && this.remove(this.state.tokens, [token.token_digest])) deleted++;
+    }
+    return deleted;
+  }
+
+  // ---- system statuses --------------------------------------------------------------------
+
+  async getSystemStatus(tenantKey: string, systemStatusId: string) {
+    const row = this.state.statuses.get([systemStatusId]);
+    return row && row.tenant_key === tenantKey ? toSystemStatus(row) : undefined;
+  }
+
+  async listSystemStatuses(tenantKey: string, options: { after?: string; limit?: number } = {}) {
+    const { after, limit = Number.MAX_SAFE_INTEGER } = options;
+    // Ids are fixed-width decimal strings, so text order is creation order.
+    return [...(this.state.statusesByTenant.get(tenantKey)?.values() ?? [])]
+      .filter((row) => after === undefined || compareText(row.system_status_id, after) > 0)
+      .sort(byText((row) => row.system_status_id))
+      .slice(0, limit)
+      .map(toSystemStatus);
+  }
+
+  /** The database's unique rules, in the order its statements meet them: the row's keys, then its names. */
+  private checkStatus(tenantKey: string, systemStatusId: string, definition: SystemStatusDefinition, inserting: boolean) {
+    if (inserting && this.state.statuses.get([systemStatusId])) throw new ConflictError('primary_key');
+    for (const other of this.state.statusesByTenant.get(tenantKey)?.values() ?? []) {
+      if (other.system_status_id !== systemStatusId && other.priority === definition.priority) throw new ConflictError('priority');
+    }
+    if (!Number.isInteger(definition.priority) || definition.priority < 0 || definition.priority > 9) {
+      throw new Error('CHECK constraint failed: priority between 0 and 9');
+    }
+    for (const name of statusNames(definition)) {
+      const holder = this.state.names.get([tenantKey, name]);
+      if (holder && holder.system_status_id !== systemStatusId) throw new ConflictError('name');
+    }
+  }
+
+  private writeStatus(tenantKey: string, systemStatusId: string, definition: SystemStatusDefinition, createdAt: number, now: number) {
+    const { state } = this;
+    this.put(state.statuses, {
+      system_status_id: systemStatusId,
+      tenant_key: tenantKey,
+      title: definition.title,
+      ...(definition.i18n_title ? { i18n_title: { ...definition.i18n_title } } : {}),
+      icon_key: definition.icon_key,
+      color: definition.color,
+      priority: definition.priority,
+      sync_setting: structuredClone(definition.sync_setting),
+      created_at: createdAt,
+      updated_at: now,
+    });
+    this.removeNames(tenantKey, systemStatusId);
+    for (const name of statusNames(definition)) this.put(state.names, { tenant_key: tenantKey, name, system_status_id: systemStatusId });
+  }
+
+  private removeNames(tenantKey: string, systemStatusId: string) {
+    for (const row of [...((this.state.names.map.branch([tenantKey])?.values() ?? []) as Iterable<{ name: string; system_status_id: string }>)]) {
+      if (row.system_status_id === systemStatusId) this.remove(this.state.names, [tenantKey, row.name]);
+    }
+  }
+
+  async insertSystemStatus(tenantKey: string, status: SystemStatus, now: number) {
+    this.checkStatus(tenantKey, status.system_status_id, status, true);
+    if (!this.state.tenants.get([tenantKey])) throw new ForeignKeyError(`system_statuses.tenant_key ${tenantKey}`);
+    this.writeStatus(tenantKey, status.system_status_id, status, now, now);
+  }
+
+  async updateSystemStatus(tenantKey: string, systemStatusId: string, definition: SystemStatusDefinition, now: number) {
+    const row = this.state.statuses.get([systemStatusId]);
+    if (!row || row.tenant_key !== tenantKey) {
+      if (statusNames(definition).length > 0) throw new ForeignKeyError(`system_status_names.system_status_id ${systemStatusId}`);
+      return;
+    }
+    this.checkStatus(tenantKey, systemStatusId, definition, false);
+    this.writeStatus(tenantKey, systemStatusId, definition, row.created_at, now);
+  }
+
+  async deleteSystemStatus(tenantKey: string, systemStatusId: string) {
+    const { state } = this;
+    const row = state.statuses.get([systemStatusId]);
+    // Status ids are unique across tenants, so its names are in its own tenant.
+    if (row) this.removeNames(row.tenant_key, systemStatusId);
+    for (const [userId, preferences] of (state.preferences.map.branch([tenantKey]) ?? new Map()) as Map<string, Map<string, unknown>>) {
+      if (preferences.has(systemStatusId)) this.remove(state.preferences, [tenantKey, userId, systemStatusId]);
+    }
+    if (!row || row.tenant_key !== tenantKey) return false;
+    return this.remove(state.statuses, [systemStatusId]);
+  }
+
+  // ---- users' statuses --------------------------------------------------------------------
+
+  async resolveUserIds(app: AppRecord, userIdType: UserIdType, ids: readonly string[]) {
+    const { state } = this;
+    const resolved = new Map<string, ResolvedUser>();
+    const unique = [...new Set(ids)];
+    for (const id of unique) if (!isStorableText(id)) resolved.set(id, { kind: 'invalid' });
+    const scoped = !app.contact_scope_all;
+    const visible = (userId: string) => !scoped || state.contactUsers.get([app.app_id, userId]) !== undefined;
+    const found = new Map<string, ResolvedUser>();
+    for (const id of unique) {
+      if (resolved.has(id)) continue;
+      let user: UserRecord | undefined;
+      if (userIdType === 'user_id') user = state.users.get([app.tenant_key, id]);
+      else {
+        const row = state.userIds.get([id]);
+        if (!row || row.id_type !== userIdType) continue;
+        if (row.tenant_key !== app.tenant_key) {
+          resolved.set(id, { kind: 'other_tenant' });
+          continue;
+        }
+        // Another app's open_id (or another developer's union_id) of this tenant names nobody here.
+        if (row.owner !== (userIdType === 'open_id' ? app.app_id : app.developer)) continue;
+        user = state.users.get([row.tenant_key, row.user_id]);
+      }
+      if (user) found.set(id, { kind: 'user', user_id: user.user_id, resigned: user.resigned, visible: visible(user.user_id) });
+    }
+    for (const id of unique) if (!resolved.has(id)) resolved.set(id, found.get(id) ?? { kind: 'invalid' });
+    return resolved;
+  }
+
+  private preferencesOf(tenantKey: string, userId: string): Map<string, { sync_on: boolean }> | undefined {
+    return this.state.preferences.map.branch([tenantKey, userId]);
+  }
+
+  private storedOpens(tenantKey: string, userId: string): StoredOpen[] {
+    const opens = this.state.opens.map.branch([tenantKey, userId]) as Map<string, OpenRow> | undefined;
+    if (!opens) return [];
+    const preferences = this.preferencesOf(tenantKey, userId);
+    return [...opens.values()]
+      .sort(byText((open) => open.system_status_id))
+      .map((open) => toStoredOpen(open, preferences?.get(open.system_status_id)?.sync_on));
+  }
+
+  async userOpens(tenantKey: string, userIds: readonly string[]) {
+    const byUser = new Map<string, StoredOpen[]>();
+    for (const userId of userIds) {
+      const opens = this.storedOpens(tenantKey, userId);
+      if (opens.length > 0) byUser.set(userId, opens);
+    }
+    return byUser;
+  }
+
+  async tenantOpens(tenantKey: string) {
+    const users = this.state.opens.map.branch([tenantKey]);
+    if (!users) return [];
+    return [...(users.keys() as Iterable<string>)].sort(compareText).flatMap((userId) => this.storedOpens(tenantKey, userId));
+  }
+
+  async tenantSyncPreferences(tenantKey: string) {
+    const users = this.state.preferences.map.branch([tenantKey]);
+    if (!users) return [];
+    const rows: { user_id: string; system_status_id: string; sync_on: boolean }[] = [];
+    for (const userId of [...(users.keys() as Iterable<string>)].sort(compareText)) {
+      for (const preference of [...this.preferencesOf(tenantKey, userId)!.values()] as { system_status_id: string; sync_on: boolean }[]) {
+        rows.push({ user_id: userId, system_status_id: preference.system_status_id, sync_on: preference.sync_on });
+      }
+    }
+    return rows;
+  }
+
+  async batchOpenStates(tenantKey: string, systemStatusId: string, userIds: readonly string[], nowSeconds: number) {
+    const states = new Map<string, UserState>();
+    const byUser = this.state.opens.map.branch([tenantKey]);
+    for (const userId of userIds) {
+      const preferences = this.preferencesOf(tenantKey, userId);
+      const opens = byUser?.get(userId) as Map<string, OpenRow> | undefined;
+      const state: UserState = { opens: [] };
+      let known = false;
+      for (const open of opens?.values() ?? []) {
+        if (open.end_time <= nowSeconds) continue;
+        known = true;
+        const syncOn = preferences?.get(open.system_status_id)?.sync_on ?? open.open_by_default;
+        if (open.system_status_id === systemStatusId) {
+          const full = toStoredOpen(open, syncOn);
+          state.open = full;
+          state.opens.push(full);
+        } else {
+          const rank: OpenRank = { system_status_id: open.system_status_id, end_time: open.end_time, opened_at: open.opened_at, priority: open.priority, sync_on: syncOn };
+          state.opens.push(rank);
+        }
+      }
+      const preference = preferences?.get(systemStatusId);
+      if (preference) {
+        known = true;
+        state.sync_preference = preference.sync_on;
+      }
+      if (known) states.set(userId, state);
+    }
+    return states;
+  }
+
+  async syncPreferences(tenantKey: string, systemStatusId: string, userIds: readonly string[]) {
+    const preferences = new Map<string, boolean>();
+    for (const userId of userIds) {
+      const preference = this.preferencesOf(tenantKey, userId)?.get(systemStatusId);
+      if (preference) preferences.set(userId, preference.sync_on);
+    }
+    return preferences;
+  }
+
+  async writeOpens(tenantKey: string, opens: readonly StoredOpen[]) {
+    for (const open of opens) {
+      if (!this.state.users.get([tenantKey, open.user_id])) throw new ForeignKeyError(`user_system_statuses user ${open.user_id}`);
+      this.put(this.state.opens, {
+        tenant_key: tenantKey,
+        user_id: open.user_id,
+        system_status_id: open.system_status_id,
+        end_time: open.end_time,
+        opened_at: open.opened_at,
+        title: open.title,
+        ...(open.i18n_title ? { i18n_title: open.i18n_title } : {}),
+        icon_key: open.icon_key,
+        color: open.color,
+        priority: open.priority,
+        open_by_default: open.open_by_default,
+      });
+    }
+  }
+
+  async deleteOpens(tenantKey: string, systemStatusId: string, userIds: readonly string[]) {
+    for (const userId of userIds) this.remove(this.state.opens, [tenantKey, userId, systemStatusId]);
+  }
+
+  // One writer at a time already: every transaction has the rows to itself.
+  async lockUsers() {}
+
+  // One writer at a time here too: reading the tenant is all a lock needs.
+  lockTenant(tenantKey: string) {
+    return this.getTenant(tenantKey);
+  }
+}
+
+type WriterMethod = {
+  [K in keyof StoreTransaction]: K extends `insert${string}` | `update${string}` | `delete${string}` | `set${string}` | 'writeOpens' | 'addPendingSyncOff' | 'takePendingSyncOff' ? K : never;
+}[keyof StoreTransaction];
+
+const WRITERS: WriterMethod[] = [
+  'insertTenant',
+  'updateTenant',
+  'deleteTenant',
+  'insertApp',
+  'updateApp',
+  'setAppContactScope',
+  'deleteApp',
+  'insertUsers',
+  'updateUser',
+  'deleteUser',
+  'setSyncPreference',
+  'insertAccessToken',
+  'deleteExpiredAccessTokens',
+  'insertSystemStatus',
+  'updateSystemStatus',
+  'deleteSystemStatus',
+  'writeOpens',
+  'deleteOpens',
+  'addPendingSyncOff',
+  'takePendingSyncOff',
+];
+
+/**
+ * The embedded engine's store: reads answer from memory; each transaction (and each write made
+ * outside one, which is a transaction of its own) is handed to the sink as one record before it
+ * counts as committed. Readers outside a transaction see the live state.
+ */
+export class MemoryStore extends MemoryRepository implements Store {
+  readonly engine = 'sqlite' as const;
+  private running: Promise<void> | undefined;
+
+  constructor(
+    state: MemoryState,
+    private readonly sink: ChangeSink | undefined,
+  ) {
+    super(state);
+    // A write outside a transaction is one of its own.
+    for (const method of WRITERS) {
+      (this as any)[method] = (...args: unknown[]) => this.transaction((tx) => (tx as any)[method](...args));
+    }
+  }
+
+  async transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T> {
+    while (this.running) await this.running;
+    let release!: () => void;
+    this.running = new Promise((resolve) => (release = resolve));
+    const recorder = new Recorder();
+    try {
+      const result = await work(new MemoryRepository(this.state, recorder));
+      if (recorder.changes.length > 0) this.sink?.append(recorder.changes);
+      return result;
+    } catch (error) {
+      for (let i = recorder.undo.length - 1; i >= 0; i--) recorder.undo[i]();
+      throw error;
+    } finally {
+      this.running = undefined;
+      release();
+    }
+  }
+
+  async clear() {
+    await this.transaction(async (tx) => (tx as unknown as MemoryRepository).removeEverything());
+  }
+
+  async dump(): Promise<StoreDump> {
+    const out: StoreDump = {};
+    for (const table of this.state.tables) {
+      const { codec } = table;
+      const rows = [...table.rows()].map((row) => codec.toSql(row));
+      rows.sort((a, b) => {
+        for (let i = 0; i < codec.keyColumns; i++) {
+          const order = compareText(String(a[i]), String(b[i]));
+          if (order !== 0) return order;
+        }
+        return 0;
+      });
+      const names = codec.columns.map((name, index) => [name, index] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      out[codec.name] = rows.map((values) => Object.fromEntries(names.map(([name, index]) => [name, values[index]])));
+    }
+    // The dump lists tables in the same order as the SQL engines' dump.
+    return Object.fromEntries(DUMP_ORDER.map((name) => [name, out[name]]));
+  }
+
+  async ping() {}
+
+  async refreshStatistics() {}
+
+  async close() {
+    while (this.running) await this.running;
+    // Whatever still holds the store fails from now on, as it would with a closed database.
+    this.state = CLOSED;
+    await this.sink?.close();
+  }
+}
+
+const CLOSED = new Proxy({} as MemoryState, {
+  get() {
+    throw new TypeError('The database connection is not open');
+  },
+});
+
+const DUMP_ORDER = CODECS.map((codec) => codec.name);

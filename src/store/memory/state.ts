@@ -1,0 +1,239 @@
+// The live rows of every table and the indexes reads need. Each table offers the same
+// row-level primitives (get, put, remove by key), which writes, undo, log replay and the load
+// from the database all use; the store's methods are written on top of them.
+import type { AccessTokenRecord, AppRecord, TenantRecord, UserRecord } from '../store.js';
+import {
+  appsCodec,
+  CODECS,
+  compareText,
+  contactUsersCodec,
+  namesCodec,
+  opensCodec,
+  type OpenRow,
+  pendingSyncOffCodec,
+  preferencesCodec,
+  type StatusRow,
+  statusesCodec,
+  type TableCodec,
+  tenantsCodec,
+  tokensCodec,
+  type UserIdRow,
+  userIdsCodec,
+  usersCodec,
+} from './tables.js';
+
+export interface TableState<R> {
+  readonly codec: TableCodec<R>;
+  key(row: R): string[];
+  get(key: readonly string[]): R | undefined;
+  put(row: R): void;
+  remove(key: readonly string[]): void;
+  rows(): Iterable<R>;
+}
+
+/** A map of maps, `depth` levels deep, whose empty inner maps are dropped. */
+class Nested<V> {
+  readonly root = new Map<string, any>();
+  constructor(private readonly depth: number) {}
+
+  get(key: readonly string[]): V | undefined {
+    let node: any = this.root;
+    for (let i = 0; i < this.depth && node; i++) node = node.get(key[i]);
+    return node as V | undefined;
+  }
+
+  /** The inner map under a prefix of the key. */
+  branch(prefix: readonly string[]): Map<string, any> | undefined {
+    let node: any = this.root;
+    for (const part of prefix) {
+      node = node.get(part);
+      if (!node) return undefined;
+    }
+    return node;
+  }
+
+  set(key: readonly string[], value: V): void {
+    let node = this.root;
+    for (let i = 0; i < this.depth - 1; i++) {
+      let next = node.get(key[i]);
+      if (!next) node.set(key[i], (next = new Map()));
+      node = next;
+    }
+    node.set(key[this.depth - 1], value);
+  }
+
+  delete(key: readonly string[]): void {
+    const path: Map<string, any>[] = [this.root];
+    for (let i = 0; i < this.depth - 1; i++) {
+      const next = path[i].get(key[i]);
+      if (!next) return;
+      path.push(next);
+    }
+    path[this.depth - 1].delete(key[this.depth - 1]);
+    for (let i = this.depth - 1; i > 0 && path[i].size === 0; i--) path[i - 1].delete(key[i - 1]);
+  }
+
+  *values(node: Map<string, any> = this.root, level = 1): Iterable<V> {
+    for (const value of node.values()) {
+      if (level === this.depth) yield value as V;
+      else yield* this.values(value, level + 1);
+    }
+  }
+}
+
+/** A table stored in one Nested map keyed by its primary key columns. */
+export class NestedTable<R> implements TableState<R> {
+  readonly map: Nested<R>;
+  constructor(
+    readonly codec: TableCodec<R>,
+    readonly key: (row: R) => string[],
+    private readonly onPut?: (row: R, previous: R | undefined) => void,
+    private readonly onRemove?: (row: R) => void,
+  ) {
+    this.map = new Nested<R>(codec.keyColumns);
+  }
+  get(key: readonly string[]) {
+    return this.map.get(key);
+  }
+  put(row: R) {
+    const key = this.key(row);
+    const previous = this.map.get(key);
+    this.map.set(key, row);
+    this.onPut?.(row, previous);
+  }
+  remove(key: readonly string[]) {
+    const row = this.map.get(key);
+    if (!row) return;
+    this.map.delete(key);
+    this.onRemove?.(row);
+  }
+  rows() {
+    return this.map.values();
+  }
+}
+
+/** A set of keys beside a map, sorted on demand: listing pages in key order stays cheap between changes. */
+class SortedKeys {
+  private sorted: string[] | undefined = [];
+  readonly keys = new Set<string>();
+  add(key: string) {
+    if (this.keys.has(key)) return;
+    this.keys.add(key);
+    this.sorted = undefined;
+  }
+  delete(key: string) {
+    if (this.keys.delete(key)) this.sorted = undefined;
+  }
+  /** Keys after `after` (all when undefined), in order. */
+  page(after: string | undefined, limit: number): string[] {
+    this.sorted ??= [...this.keys].sort(compareText);
+    let start = 0;
+    if (after !== undefined) {
+      let low = 0;
+      let high = this.sorted.length;
+      while (low < high) {
+        const middle = (low + high) >>> 1;
+        if (compareText(this.sorted[middle], after) <= 0) low = middle + 1;
+        else high = middle;
+      }
+      start = low;
+    }
+    return this.sorted.slice(start, start + limit);
+  }
+}
+
+const grouped = <V>(index: Map<string, Map<string, V>>, group: string, key: string, value: V | undefined) => {
+  let members = index.get(group);
+  if (value === undefined) {
+    members?.delete(key);
+    if (members?.size === 0) index.delete(group);
+    return;
+  }
+  if (!members) index.set(group, (members = new Map()));
+  members.set(key, value);
+};
+
+export class MemoryState {
+  readonly appsByTenant = new Map<string, Map<string, AppRecord>>();
+  readonly userOrder = new Map<string, SortedKeys>();
+  readonly tokensByApp = new Map<string, Map<string, AccessTokenRecord>>();
+  readonly statusesByTenant = new Map<string, Map<string, StatusRow>>();
+
+  readonly tenants = new NestedTable<TenantRecord>(tenantsCodec, (r) => [r.tenant_key]);
+  readonly apps = new NestedTable<AppRecord>(
+    appsCodec,
+    (r) => [r.app_id],
+    (row, previous) => {
+      if (previous && previous.tenant_key !== row.tenant_key) grouped(this.appsByTenant, previous.tenant_key, previous.app_id, undefined);
+      grouped(this.appsByTenant, row.tenant_key, row.app_id, row);
+    },
+    (row) => grouped(this.appsByTenant, row.tenant_key, row.app_id, undefined),
+  );
+  readonly contactUsers = new NestedTable(contactUsersCodec, (r) => [r.app_id, r.user_id]);
+  readonly users = new NestedTable<UserRecord>(
+    usersCodec,
+    (r) => [r.tenant_key, r.user_id],
+    (row) => {
+      let order = this.userOrder.get(row.tenant_key);
+      if (!order) this.userOrder.set(row.tenant_key, (order = new SortedKeys()));
+      order.add(row.user_id);
+    },
+    (row) => {
+      const order = this.userOrder.get(row.tenant_key);
+      order?.delete(row.user_id);
+      if (order?.keys.size === 0) this.userOrder.delete(row.tenant_key);
+    },
+  );
+  readonly userIds = new NestedTable<UserIdRow>(userIdsCodec, (r) => [r.id_value]);
+  readonly tokens = new NestedTable<AccessTokenRecord>(
+    tokensCodec,
+    (r) => [r.token_digest],
+    (row) => grouped(this.tokensByApp, row.app_id, row.token_digest, row),
+    (row) => grouped(this.tokensByApp, row.app_id, row.token_digest, undefined),
+  );
+  readonly statuses = new NestedTable<StatusRow>(
+    statusesCodec,
+    (r) => [r.system_status_id],
+    (row, previous) => {
+      if (previous && previous.tenant_key !== row.tenant_key) grouped(this.statusesByTenant, previous.tenant_key, previous.system_status_id, undefined);
+      grouped(this.statusesByTenant, row.tenant_key, row.system_status_id, row);
+    },
+    (row) => grouped(this.statusesByTenant, row.tenant_key, row.system_status_id, undefined),
+  );
+  readonly names = new NestedTable(namesCodec, (r) => [r.tenant_key, r.name]);
+  readonly preferences = new NestedTable(preferencesCodec, (r) => [r.tenant_key, r.user_id, r.system_status_id]);
+  readonly opens = new NestedTable<OpenRow>(opensCodec, (r) => [r.tenant_key, r.user_id, r.system_status_id]);
+  readonly pendingSyncOff = new NestedTable(pendingSyncOffCodec, (r) => [r.tenant_key, r.user_id, r.title]);
+
+  /** The tables in CODECS order: a log record's table number indexes this list. */
+  readonly tables: TableState<any>[] = [
+    this.tenants,
+    this.apps,
+    this.contactUsers,
+    this.users,
+    this.userIds,
+    this.tokens,
+    this.statuses,
+    this.names,
+    this.preferences,
+    this.opens,
+    this.pendingSyncOff,
+  ];
+
+  constructor() {
+    this.tables.forEach((table, index) => {
+      if (table.codec !== CODECS[index]) throw new Error(`table ${index} is ${table.codec.name}, not ${CODECS[index].name}`);
+    });
+  }
+
+  /** Applies a row image from the database or the log: values in codec column order, or a deletion by key. */
+  apply(tableIndex: number, values: readonly unknown[] | null, key: readonly unknown[]): void {
+    const table = this.tables[tableIndex];
+    if (values) table.put(table.codec.fromSql(values));
+    else table.remove(key.map(String));
+  }
+
+  clear(): void {
+    for (const table of this.tables) for (const row of [...table.rows()]) table.remove(table.key(row));
+  }
+}

@@ -1,0 +1,78 @@
+// The embedded engine's log and fold: whatever point a process stops at (between commits, amid a
+// fold of many steps), a new process on the same file finds exactly the committed state.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { openSqliteStore } from '../../../src/store/engines/sqlite/sqlite-engine.js';
+import type { Store, StoredOpen } from '../../../src/store/store.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'sysstatus-change-log-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const TENANT = 'tenant0000000000a';
+const T0 = Date.UTC(2026, 0, 1);
+const USERS = Array.from({ length: 40 }, (_, i) => `u${i}`);
+const STATUSES = ['7000000000000000001', '7000000000000000002', '7000000000000000003'];
+
+/** A small deterministic generator (mulberry32), so a failure replays. */
+function random(seed: number) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const open = (userId: string, statusId: string, endTime: number): StoredOpen => ({
+  user_id: userId,
+  system_status_id: statusId,
+  end_time: endTime,
+  opened_at: T0,
+  title: `t${statusId.slice(-1)}`,
+  icon_key: 'GeneralBusinessTrip',
+  color: 'BLUE',
+  priority: Number(statusId.slice(-1)),
+  open_by_default: true,
+  sync_on: true,
+});
+
+for (const [name, fold] of [
+  ['folding every few commits, in steps of 7 rows', { maxLogBytes: 2048, stepRows: 7, idleMs: 1 }],
+  ['never folding until close', { maxLogBytes: 1 << 30, maxDirtyRows: 1 << 30, idleMs: 60_000 }],
+] as const) {
+  test(`a store abandoned at random points reopens with every committed change: ${name}`, async () => {
+    const file = join(dir, `${name.replace(/\W+/g, '-')}.sqlite`);
+    const next = random(42);
+    let store: Store = await openSqliteStore({ file, fold });
+    await store.insertTenant({ tenant_key: TENANT, name: 'Acme', api_permission: true, created_at: T0 });
+    await store.insertUsers(USERS.map((user_id) => ({ tenant_key: TENANT, user_id, name: user_id, resigned: false, created_at: T0 })));
+    const abandoned: Store[] = [];
+    let serial = 1_800_000_000;
+    for (let round = 0; round < 12; round++) {
+      const commits = 20 + Math.floor(next() * 120);
+      for (let i = 0; i < commits; i++) {
+        const statusId = STATUSES[Math.floor(next() * STATUSES.length)];
+        const users = USERS.filter(() => next() < 0.3);
+        const roll = next();
+        if (roll < 0.6) await store.transaction((tx) => tx.writeOpens(TENANT, users.map((user) => open(user, statusId, ++serial))));
+        else if (roll < 0.9) await store.deleteOpens(TENANT, statusId, users);
+        else if (users.length > 0) await store.setSyncPreference(TENANT, users[0], statusId, next() < 0.5);
+        // Let folds run some of their steps between commits.
+        if (next() < 0.2) await new Promise((resolve) => setImmediate(resolve));
+      }
+      const expected = await store.dump();
+      // Abandon the store as a killed process would: no close, no final fold.
+      abandoned.push(store);
+      store = await openSqliteStore({ file, fold });
+      assert.deepEqual(await store.dump(), expected, `round ${round}`);
+    }
+    const expected = await store.dump();
+    await store.close();
+    const reopened = await openSqliteStore({ file, fold });
+    assert.deepEqual(await reopened.dump(), expected);
+    await reopened.close();
+  });
+}
