@@ -3,6 +3,7 @@
 import { EventEmitter } from 'node:events';
 import type { ShownChange } from '../domain/batch-open.js';
 import type { StatusChangeEvent } from '../operations/context.js';
+import type { ResetHook } from './reset-hooks.js';
 import type { DisplayEvent, EmulatorEvent, StatusEvent } from './event-types.js';
 
 export { EVENT_TYPES } from './event-types.js';
@@ -57,6 +58,9 @@ export class EventHub {
     this.emitter.on(tenantKey, listener);
     return () => this.emitter.off(tenantKey, listener);
   }
+
+  /** Reset empties it unless kept. */
+  readonly resetHook: ResetHook = { part: 'events', reset: () => this.clear() };
 
   clear(): void {
     this.history.clear();

@@ -6,6 +6,7 @@ import { shownStatus } from '../domain/user-status.js';
 import type { Services, StatusChangeEvent } from '../operations/context.js';
 import type { EventHub } from './event-hub.js';
 import { MinHeap } from './min-heap.js';
+import type { ResetHook } from './reset-hooks.js';
 
 interface Pending {
   /** Unix seconds. */
@@ -52,6 +53,9 @@ export class ExpiryScheduler {
     this.timer = undefined;
     for (const off of this.unsubscribe.splice(0)) off();
   }
+
+  /** On reset: finish with the old data (and the clock's move back) first, then index the restored data. */
+  readonly resetHook: ResetHook = { reset: () => this.idle(), after: () => this.rebuild() };
 
   /** Resolves once every change and clock move seen so far has been processed. */
   idle(): Promise<void> {

@@ -2,6 +2,7 @@
 // exactly N matching calls; without times it fires until deleted. Randomness only with a seed.
 import type { JournalApiId } from './api-ids.js';
 import { seededRandom } from './seeded-random.js';
+import type { ResetHook } from './reset-hooks.js';
 
 export interface FaultMatch {
   tenant_key?: string;
@@ -80,6 +81,9 @@ export class FaultRules {
     this.draws.delete(id);
     return this.rules.length !== before;
   }
+
+  /** Reset empties it unless kept. */
+  readonly resetHook: ResetHook = { part: 'faults', reset: () => this.clear() };
 
   clear(): void {
     this.rules = [];

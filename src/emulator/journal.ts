@@ -1,5 +1,6 @@
 // The journal: every Open API request, newest last in a bounded ring, queried newest first.
 import type { JournalApiId } from './api-ids.js';
+import type { ResetHook } from './reset-hooks.js';
 
 export interface JournalEntry {
   id: number;
@@ -89,6 +90,9 @@ export class Journal {
     for (const entry of this.newestFirst()) if (Journal.matches(entry, query)) count++;
     return count;
   }
+
+  /** Reset empties it unless kept. */
+  readonly resetHook: ResetHook = { part: 'journal', reset: () => this.clear() };
 
   clear(): void {
     this.entries.fill(undefined);

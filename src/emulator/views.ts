@@ -71,3 +71,39 @@ export async function userViews(store: StoreReader, tenantKey: string, users: re
     ...statusView(opens.get(user.user_id) ?? [], nowSeconds),
   }));
 }
+
+/** A user as one control call shows them: what the client shows and the IDs each app knows. */
+export async function userView(store: StoreReader, user: UserRecord, nowMs: number) {
+  const [shown] = await userViews(store, user.tenant_key, [user], nowMs);
+  return { ...shown, ...userIds(await store.listApps(user.tenant_key), user.tenant_key, user.user_id) };
+}
+
+/** The answer to a tenant's creation: its credentials (the one answer with secrets in production mode) and IDs. */
+export async function createdTenantView(store: StoreReader, created: { tenant_key: string; apps: { app_id: string; app_secret: string }[] }) {
+  const tenantKey = created.tenant_key;
+  const tenant = (await store.getTenant(tenantKey))!;
+  const apps = await store.listApps(tenantKey);
+  const secrets = new Map(created.apps.map((app) => [app.app_id, app.app_secret]));
+  const users = await store.listUsers(tenantKey);
+  return {
+    ...tenantView(tenant),
+    apps: await Promise.all(apps.map((app) => appView(store, app, secrets.get(app.app_id)))),
+    users: users.map((user) => ({ user_id: user.user_id, name: user.name, resigned: user.resigned, ...userIds(apps, tenantKey, user.user_id) })),
+    system_statuses: await store.listSystemStatuses(tenantKey),
+    pending_sync_off: await store.listPendingSyncOff(tenantKey),
+  };
+}
+
+/** A tenant, its apps (secrets as the vault reveals them) and how much it holds. */
+export async function tenantDescription(store: StoreReader, tenant: TenantRecord, reveal: (app: AppRecord) => string | undefined) {
+  const apps = await store.listApps(tenant.tenant_key);
+  const users = await store.listUsers(tenant.tenant_key);
+  const statuses = await store.listSystemStatuses(tenant.tenant_key);
+  return {
+    ...tenantView(tenant),
+    apps: await Promise.all(apps.map((app) => appView(store, app, reveal(app)))),
+    counts: { apps: apps.length, users: users.length, resigned_users: users.filter((user) => user.resigned).length, system_statuses: statuses.length },
+    // A typo in a seed's sync_off stays visible here instead of failing the start.
+    pending_sync_off: await store.listPendingSyncOff(tenant.tenant_key),
+  };
+}

@@ -5,11 +5,19 @@ import type { ClockState } from '../clock.js';
 import type { EmulatorEvent, EventType } from '../emulator/event-hub.js';
 import type { FaultRule, FaultRuleInput } from '../emulator/faults.js';
 import type { JournalEntry } from '../emulator/journal.js';
-import type { createApp, mintConsoleToken, PatchAppBody } from '../emulator/provisioning/apps.js';
-import type { ControlApp, CreateTenantBody, createTenant, describeTenant, PatchTenantBody } from '../emulator/provisioning/tenants.js';
-import type { CreateUserBody, getUser, listUsers, PatchUserBody, setSync, UsersQuery } from '../emulator/provisioning/users.js';
+import type {
+  ControlApp,
+  CreateTenantBody,
+  CreateUserBody,
+  PatchAppBody,
+  PatchTenantBody,
+  PatchUserBody,
+  UsersQuery,
+} from '../emulator/routes/provisioning-schemas.js';
+import type { mintConsoleToken } from '../operations/apps/mint-console-token.js';
+import type { listUsers } from '../operations/users/list-users.js';
 import type { Snapshot } from '../emulator/snapshot-schema.js';
-import type { AppView, tenantView } from '../emulator/views.js';
+import type { AppView, createdTenantView, tenantDescription, tenantView, UserView, userView } from '../emulator/views.js';
 import type { JournalApiId } from '../emulator/api-ids.js';
 import type { UserStatusView } from '../operations/user-status-view.js';
 import type { SeedFile, SeedTenant } from '../seed/seed-schema.js';
@@ -25,19 +33,19 @@ export type Duration = number | `${number}${'ms' | 's' | 'm' | 'h' | 'd'}`;
 /** POST /_sysstatus/tenants: a seed tenant whose name, tenant_key, app_id and app_secret may be left out. */
 export type TenantFragment = Partial<CreateTenantBody>;
 export type AppFragment = ControlApp;
-export type TenantCreated = Awaited<ReturnType<typeof createTenant>>;
-export type TenantDescription = Awaited<ReturnType<typeof describeTenant>>;
+export type TenantCreated = Awaited<ReturnType<typeof createdTenantView>>;
+export type TenantDescription = Awaited<ReturnType<typeof tenantDescription>>;
 export type TenantSummary = ReturnType<typeof tenantView>;
 export type TenantChanges = Static<typeof PatchTenantBody>;
-export type AppCreated = Awaited<ReturnType<typeof createApp>>;
+export type AppCreated = AppView;
 export type AppChanges = Static<typeof PatchAppBody>;
 export type MintedToken = Awaited<ReturnType<typeof mintConsoleToken>>;
 export type NewUser = Static<typeof CreateUserBody>;
 export type UserChanges = Static<typeof PatchUserBody>;
 export type UsersPageQuery = Static<typeof UsersQuery>;
-export type UsersPage = Awaited<ReturnType<typeof listUsers>>;
-export type UserDetail = Awaited<ReturnType<typeof getUser>>;
-export type SyncChange = Awaited<ReturnType<typeof setSync>>;
+export type UsersPage = Omit<Awaited<ReturnType<typeof listUsers>>, 'users'> & { users: UserView[] };
+export type UserDetail = Awaited<ReturnType<typeof userView>>;
+export type SyncChange = { user_id: string; system_status_id: string; sync_on: boolean; user: UserDetail };
 
 /** A user as one app sees it (GET /_sysstatus/apps/:app_id/users). */
 export interface AppUser {

@@ -36,6 +36,26 @@ export class AuthCache {
     return this.tenants.fetch(tenantKey);
   }
 
+  /**
+   * After a change of the tenant has committed: its row, its apps' rows and their tokens are read
+   * again. Tokens go too, so that an app deleted and created again never accepts the old ones.
+   */
+  forgetTenant(tenantKey: string): void {
+    this.tenants.delete(tenantKey);
+    this.forget((row) => row.tenant_key === tenantKey);
+  }
+
+  /** After a change of the app has committed (see forgetTenant). */
+  forgetApp(appId: string): void {
+    this.forget((row) => row.app_id === appId);
+  }
+
+  private forget(matches: (row: { app_id: string; tenant_key: string }) => boolean): void {
+    for (const [key, app] of this.apps.entries()) if (matches(app)) this.apps.delete(key);
+    for (const [key, token] of this.tokens.entries()) if (matches(token)) this.tokens.delete(key);
+  }
+
+  /** After the whole state was replaced (an import, a reset). */
   clear(): void {
     this.tokens.clear();
     this.apps.clear();

@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
-import { SCOPES } from '../domain/apis.js';
-import { secretDigest } from '../domain/identifiers.js';
 import { checkAgainstTenant, definitionForCreate, statusNames } from '../domain/system-status.js';
+import { conflict } from '../emulator/control-error.js';
 import type { SeedFile, SeedTenant } from '../seed/seed-schema.js';
 import { ConflictError, type PendingSyncOff, type StoreTransaction, type UserRecord } from '../store/store.js';
+import { newApp } from './apps/new-app.js';
 import type { Services } from './context.js';
 import { applyPendingSyncOff } from './pending-sync-off.js';
+import { refuseDuplicate } from './refuse-duplicate.js';
+import { newUser } from './users/new-user.js';
 
 const shortHash = (text: string, length: number) => createHash('sha256').update(text).digest('hex').slice(0, length);
 
@@ -29,61 +31,54 @@ export function seedTenantKey(tenant: SeedTenant): string {
  * Applying the same seed twice therefore changes nothing the second time.
  */
 export async function provisionTenant(services: Services, spec: SeedTenant): Promise<ProvisionedTenant> {
+  return services.store.transaction((tx) => provisionTenantIn(services, tx, spec));
+}
+
+/**
+ * provisionTenant within the caller's transaction. `mustBeNew` (the control API's create): the
+ * tenant and its apps must not exist yet, and a key taken meanwhile is a conflict, not a retry.
+ */
+export async function provisionTenantIn(
+  services: Services,
+  tx: StoreTransaction,
+  spec: SeedTenant,
+  options: { mustBeNew?: boolean } = {},
+): Promise<ProvisionedTenant> {
   const now = services.clock.now();
   const tenantKey = seedTenantKey(spec);
-  return services.store.transaction(async (tx) => {
-    const existing = await tx.getTenant(tenantKey);
-    if (!existing) {
-      await tx.insertTenant({ tenant_key: tenantKey, name: spec.name, api_permission: spec.api_permission ?? true, created_at: now });
-    }
+  const insert = options.mustBeNew ? refuseDuplicate : (_what: string, write: () => Promise<void>) => write();
+  const existing = await tx.getTenant(tenantKey);
+  if (existing && options.mustBeNew) throw conflict(`tenant ${tenantKey} already exists`);
+  if (!existing) {
+    await insert(`tenant ${tenantKey}`, () =>
+      tx.insertTenant({ tenant_key: tenantKey, name: spec.name, api_permission: spec.api_permission ?? true, created_at: now }),
+    );
+  }
 
-    const apps: ProvisionedTenant['apps'] = [];
-    for (const [index, app] of (spec.apps ?? []).entries()) {
-      const appId = app.app_id ?? `cli_${shortHash(`app\0${tenantKey}\0${app.name ?? index}`, 16)}`;
-      const type = app.type ?? 'custom';
-      const developer = app.developer ?? tenantKey;
-      const found = await tx.getApp(appId);
-      if (found && found.tenant_key !== tenantKey) {
-        throw new Error(`app ${appId} already belongs to tenant ${found.tenant_key}, not ${tenantKey}`);
-      }
-      if (!found) {
-        await tx.insertApp(
-          {
-            app_id: appId,
-            tenant_key: tenantKey,
-            name: app.name ?? appId,
-            app_secret_digest: secretDigest(app.app_secret),
-            type,
-            developer,
-            scopes: app.scopes ?? [SCOPES.system_status_update, SCOPES.system_status_operate],
-            created_at: now,
-          },
-          app.contact_scope ?? 'all',
-        );
-      }
-      apps.push({ app_id: appId, app_secret: app.app_secret, type, developer });
+  const apps: ProvisionedTenant['apps'] = [];
+  for (const [index, app] of (spec.apps ?? []).entries()) {
+    const appId = app.app_id ?? `cli_${shortHash(`app\0${tenantKey}\0${app.name ?? index}`, 16)}`;
+    const found = await tx.getApp(appId);
+    if (found && options.mustBeNew) throw conflict(`app ${appId} already exists`);
+    if (found && found.tenant_key !== tenantKey) {
+      throw new Error(`app ${appId} already belongs to tenant ${found.tenant_key}, not ${tenantKey}`);
     }
+    const { app: row, contactScope } = newApp(tenantKey, { ...app, app_id: appId }, now);
+    if (!found) await insert(`app ${appId}`, () => tx.insertApp(row, contactScope));
+    apps.push({ app_id: appId, app_secret: app.app_secret, type: row.type, developer: row.developer });
+  }
 
-    const newUsers: UserRecord[] = [];
-    for (const user of spec.users ?? []) {
-      if (newUsers.some((added) => added.user_id === user.user_id)) {
-        throw new Error(`tenant ${spec.name}: user ${user.user_id} is listed twice`);
-      }
-      if (!(await tx.getUser(tenantKey, user.user_id))) {
-        newUsers.push({
-          tenant_key: tenantKey,
-          user_id: user.user_id,
-          name: user.name ?? user.user_id,
-          resigned: user.resigned ?? false,
-          created_at: now,
-        });
-      }
+  const newUsers: UserRecord[] = [];
+  for (const user of spec.users ?? []) {
+    if (newUsers.some((added) => added.user_id === user.user_id)) {
+      throw new Error(`tenant ${spec.name}: user ${user.user_id} is listed twice`);
     }
-    await tx.insertUsers(newUsers);
+    if (!(await tx.getUser(tenantKey, user.user_id))) newUsers.push(newUser(tenantKey, user, now));
+  }
+  await tx.insertUsers(newUsers);
 
-    await provisionStatuses(services, tx, tenantKey, spec, now);
-    return { tenant_key: tenantKey, name: spec.name, created: !existing, apps, pending_sync_off: await tx.listPendingSyncOff(tenantKey) };
-  });
+  await provisionStatuses(services, tx, tenantKey, spec, now);
+  return { tenant_key: tenantKey, name: spec.name, created: !existing, apps, pending_sync_off: await tx.listPendingSyncOff(tenantKey) };
 }
 
 async function provisionStatuses(services: Services, tx: StoreTransaction, tenantKey: string, spec: SeedTenant, now: number) {
@@ -127,7 +122,7 @@ async function provisionTenantRetrying(services: Services, spec: SeedTenant): Pr
 
 export async function applySeed(services: Services, seed: SeedFile): Promise<ProvisionedTenant[]> {
   const provisioned = [];
+  // Seeds only add rows, and the auth cache keeps no misses: it has nothing to forget.
   for (const tenant of seed.tenants) provisioned.push(await provisionTenantRetrying(services, tenant));
-  services.auth.clear();
   return provisioned;
 }

@@ -779,6 +779,18 @@ export class KyselyRepository implements StoreTransaction {
     );
   }
 
+  async lockTenant(tenantKey: string) {
+    if (!isStorableText(tenantKey)) return undefined;
+    // An update that changes nothing takes the row's write lock on every engine (no dialect flag needed).
+    const row = await this.db
+      .updateTable('tenants')
+      .set((eb) => ({ name: eb.ref('name') }))
+      .where('tenant_key', '=', tenantKey)
+      .returningAll()
+      .executeTakeFirst();
+    return row && toTenant(row);
+  }
+
   async lockUsers(tenantKey: string, userIds: readonly string[]) {
     await this.dialect.lockUsers(this.db as Transaction<Database>, tenantKey, [...userIds].sort());
   }

@@ -164,6 +164,12 @@ export interface StoreTransaction extends StoreReader, StoreWriter {
    * runs one writer at a time.
    */
   lockUsers(tenantKey: string, userIds: readonly string[]): Promise<void>;
+  /**
+   * Reads the tenant and holds its row's write lock until the transaction ends, so that changes
+   * of one tenant's apps and users serialise (an app and a user created at once would otherwise
+   * each miss the other, and the user would have no open_id for the app).
+   */
+  lockTenant(tenantKey: string): Promise<TenantRecord | undefined>;
 }
 
 /** Every row of every table, each table sorted by its key: two dumps are equal iff the states are. */

@@ -2,6 +2,16 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { deriveAccessToken, deriveOpenId, deriveUnionId, formatLogId } from '../../src/domain/identifiers.js';
 
+// Users' own systems store these IDs: a release must derive exactly the values it derived before.
+test('open_ids and union_ids keep the values they have always had', () => {
+  assert.equal(deriveOpenId('cli_acme0000000000001', 'aaaaaaaaaaaaaaa1', 'u001'), 'ou_f6f22d3f2cc3ebafb8233e8c8ec9b79b');
+  assert.equal(deriveOpenId('cli_acme0000000000001', 'aaaaaaaaaaaaaaa1', 'u002'), 'ou_f3888baf5af7ef168ef9060aec58c1e4');
+  assert.equal(deriveOpenId('cli_a1b2c3d4e5f60718', '736588c9260f175d', 'u001'), 'ou_63065b04af04e98e3d3d03620d44f54e');
+  assert.equal(deriveUnionId('acme', 'aaaaaaaaaaaaaaa1', 'u001'), 'on_8ca2760aba09275127e69599e6e845d2');
+  assert.equal(deriveUnionId('acme', 'bbbbbbbbbbbbbbb2', 'u001'), 'on_8cfa6f5583226be9c16b57e8dd83b8ed');
+  assert.equal(deriveUnionId('736588c9260f175d', '736588c9260f175d', 'u001'), 'on_57e8fde76eb0ee3d0bb94ab3c9f93054');
+});
+
 test('open_id is ou_ + 32 hex, per app', () => {
   const a = deriveOpenId('cli_a', 't1', 'u1');
   assert.match(a, /^ou_[0-9a-f]{32}$/);

@@ -1,16 +1,17 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, it } from 'node:test';
 import type { AddressInfo } from 'node:net';
 import { startTestApp, T0, type TestApp } from '../helpers/test-app.js';
+import { describeEachEngine } from '../helpers/test-store.js';
 import { ACME, ACME_APP } from '../helpers/test-seed.js';
 import { batchOpen, control, startAcme, statusIds } from './helpers.js';
 
 const T0_S = T0 / 1000;
 
-describe('clock controls', () => {
+describeEachEngine('clock controls', (engine) => {
   let t: TestApp;
   before(async () => {
-    t = await startTestApp();
+    t = await startTestApp({ engine });
   });
   after(() => t.close());
 
@@ -48,11 +49,11 @@ describe('clock controls', () => {
   });
 });
 
-describe('expiry on the controlled clock', () => {
+describeEachEngine('expiry on the controlled clock', (engine) => {
   let t: TestApp;
   let token: string;
   let ids: Record<string, string>;
-  before(async () => ({ t, token, ids } = await startAcme()));
+  before(async () => ({ t, token, ids } = await startAcme(engine)));
   after(() => t.close());
 
   it('a status opened until T disappears from the display once the clock passes T, and the events say so', async () => {
@@ -178,12 +179,12 @@ describe('expiry on the controlled clock', () => {
   });
 });
 
-describe('expiry in real time', () => {
+describeEachEngine('expiry in real time', (engine) => {
   it('fires when wall time passes the end_time, without any clock control', async (context) => {
     context.mock.timers.enable({ apis: ['setTimeout'] });
     let wall = T0;
     // Wall time is driven by hand; the expiry timer is a (mocked) setTimeout.
-    const t = await startTestApp({ frozenAt: false, wall: () => wall });
+    const t = await startTestApp({ engine, frozenAt: false, wall: () => wall });
     try {
       const token = await t.token(ACME_APP.app_id, ACME_APP.app_secret);
       const ids = await statusIds(t, ACME);

@@ -1,26 +1,27 @@
 import assert from 'node:assert/strict';
 import * as lark from '@larksuiteoapi/node-sdk';
-import { after, before, describe, it } from 'node:test';
+import { after, before, it } from 'node:test';
 import { SCOPES } from '../../src/domain/apis.js';
 import { openIdOf, startTestApp, type TestApp, unionIdOf } from '../helpers/test-app.js';
+import { describeEachEngine } from '../helpers/test-store.js';
 import { ACME, GLOBEX } from '../helpers/test-seed.js';
 import { control } from './helpers.js';
 
 const USERS = '/open-apis/contact/v3/users';
 const READER = [SCOPES.contact_base, SCOPES.user_base, SCOPES.employee_id];
 
-describe('contact/v3 user reads', () => {
+describeEachEngine('contact/v3 user reads', (engine) => {
   let t: TestApp;
   let reader: { app_id: string; token: string };
   let narrow: { app_id: string; token: string };
   before(async () => {
-    t = await startTestApp();
+    t = await startTestApp({ engine });
     const make = async (body: object) => {
       const app = (await control(t, 'POST', `/tenants/${ACME}/apps`, body)).json();
       return { app_id: app.app_id, token: await t.token(app.app_id, app.app_secret) };
     };
-    reader = await make({ developer: 'acme', scopes: READER, contact_scope: ['u001', 'u002', 'u004'] });
-    narrow = await make({ type: 'store', developer: 'isv', scopes: [SCOPES.contact_base] });
+    reader = await make({ app_id: 'cli_acmereader0000001', developer: 'acme', scopes: READER, contact_scope: ['u001', 'u002', 'u004'] });
+    narrow = await make({ app_id: 'cli_acmenarrow0000001', type: 'store', developer: 'isv', scopes: [SCOPES.contact_base] });
   });
   after(() => t.close());
 

@@ -1,6 +1,7 @@
 import type { TestApp } from '../helpers/test-app.js';
 import { STATUSES_URL, startTestApp } from '../helpers/test-app.js';
 import { ACME, ACME_APP } from '../helpers/test-seed.js';
+import type { TestEngine } from '../helpers/test-store.js';
 
 /** The tenant's statuses by title, through the control API (no token). */
 export async function statusIds(t: TestApp, tenantKey: string): Promise<Record<string, string>> {
@@ -24,7 +25,7 @@ export async function control(t: TestApp, method: 'GET' | 'POST' | 'PATCH' | 'PU
 }
 
 /** A test app on the test seed, with a token of ACME's app and ACME's statuses by title. */
-export async function startAcme(): Promise<{ t: TestApp; token: string; ids: Record<string, string> }> {
-  const t = await startTestApp();
+export async function startAcme(engine?: TestEngine): Promise<{ t: TestApp; token: string; ids: Record<string, string> }> {
+  const t = await startTestApp({ engine });
   return { t, token: await t.token(ACME_APP.app_id, ACME_APP.app_secret), ids: await statusIds(t, ACME) };
 }

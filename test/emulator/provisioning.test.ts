@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, it } from 'node:test';
 import { SCOPES } from '../../src/domain/apis.js';
 import { STATUSES_URL, startTestApp, T0, type TestApp } from '../helpers/test-app.js';
+import { describeEachEngine } from '../helpers/test-store.js';
 import { ACME, ACME_APP } from '../helpers/test-seed.js';
 import { batchOpen, control, startAcme, statusIds } from './helpers.js';
 
@@ -12,10 +13,10 @@ const FRAGMENT = {
   system_statuses: [{ title: '请假', icon_key: 'GeneralVacation' as const, priority: 0 }],
 };
 
-describe('provisioning: tenants', () => {
+describeEachEngine('provisioning: tenants', (engine) => {
   let t: TestApp;
   before(async () => {
-    t = await startTestApp();
+    t = await startTestApp({ engine });
   });
   after(() => t.close());
 
@@ -68,10 +69,10 @@ describe('provisioning: tenants', () => {
   });
 });
 
-describe('provisioning: apps', () => {
+describeEachEngine('provisioning: apps', (engine) => {
   let t: TestApp;
   before(async () => {
-    t = await startTestApp();
+    t = await startTestApp({ engine });
   });
   after(() => t.close());
 
@@ -99,6 +100,16 @@ describe('provisioning: apps', () => {
     assert.equal((await control(t, 'GET', `/apps/${app.app_id}`)).statusCode, 404);
   });
 
+  it('an app deleted and created again under the same app_id never accepts the tokens of the old one', async () => {
+    const body = { app_id: 'cli_again00000000001', app_secret: 'again-secret', scopes: [SCOPES.system_status_update] };
+    assert.equal((await control(t, 'POST', `/tenants/${ACME}/apps`, body)).statusCode, 201);
+    const old = await t.token(body.app_id, body.app_secret);
+    assert.equal((await t.request({ url: STATUSES_URL, token: old })).json().code, 0);
+    assert.equal((await control(t, 'DELETE', `/apps/${body.app_id}`)).statusCode, 204);
+    assert.equal((await control(t, 'POST', `/tenants/${ACME}/apps`, body)).statusCode, 201);
+    assert.equal((await t.request({ url: STATUSES_URL, token: old })).json().code, 99991663);
+  });
+
   it('mints a console token without the secret that the token endpoint never hands out', async () => {
     const minted = await control(t, 'POST', `/apps/${ACME_APP.app_id}/token`);
     const { tenant_access_token, expire } = minted.json();
@@ -111,11 +122,11 @@ describe('provisioning: apps', () => {
   });
 });
 
-describe('provisioning: users', () => {
+describeEachEngine('provisioning: users', (engine) => {
   let t: TestApp;
   let token: string;
   let ids: Record<string, string>;
-  before(async () => ({ t, token, ids } = await startAcme()));
+  before(async () => ({ t, token, ids } = await startAcme(engine)));
   after(() => t.close());
 
   it('lists users with what their client shows, searches and pages', async () => {

@@ -10,15 +10,16 @@ import { applySeed } from '../../src/operations/provisioning.js';
 import { createServices } from '../../src/services.js';
 import { createStore } from '../../src/store/create-store.js';
 import { STATUSES_URL, startTestApp, T0, type TestApp } from '../helpers/test-app.js';
+import { describeEachEngine } from '../helpers/test-store.js';
 import { ACME, ACME_APP, TEST_SEED } from '../helpers/test-seed.js';
 import { batchOpen, control, statusIds } from './helpers.js';
 
 const withoutTokens = (snapshot: { access_tokens: unknown[] }) => ({ ...snapshot, access_tokens: [] });
 
-describe('reset', () => {
+describeEachEngine('reset', (engine) => {
   let t: TestApp;
   before(async () => {
-    t = await startTestApp();
+    t = await startTestApp({ engine });
   });
   after(() => t.close());
 
@@ -70,10 +71,10 @@ describe('reset', () => {
   });
 });
 
-describe('snapshots', () => {
+describeEachEngine('snapshots', (engine) => {
   let t: TestApp;
   before(async () => {
-    t = await startTestApp();
+    t = await startTestApp({ engine });
   });
   after(() => t.close());
 
@@ -88,7 +89,7 @@ describe('snapshots', () => {
     const exported = (await control(t, 'GET', '/snapshot')).json();
     const users = (await control(t, 'GET', `/tenants/${ACME}/users`)).json();
 
-    const other = await startTestApp({ seed: { tenants: [{ name: 'Someone else', users: [{ user_id: 'x1' }] }] } });
+    const other = await startTestApp({ engine, seed: { tenants: [{ name: 'Someone else', users: [{ user_id: 'x1' }] }] } });
     try {
       const imported = await control(other, 'POST', '/snapshot', exported);
       assert.equal(imported.statusCode, 200);

@@ -7,7 +7,6 @@ import type { Services } from '../../src/operations/context.js';
 import { applySeed } from '../../src/operations/provisioning.js';
 import type { SeedFile } from '../../src/seed/seed-schema.js';
 import { createServices } from '../../src/services.js';
-import { deriveOpenId, deriveUnionId } from '../../src/domain/identifiers.js';
 import { TEST_SEED } from './test-seed.js';
 import { createTestStore, type TestEngine } from './test-store.js';
 
@@ -67,7 +66,7 @@ export async function startTestApp(
   };
 }
 
-export const openIdOf = (appId: string, tenantKey: string, userId: string) => deriveOpenId(appId, tenantKey, userId);
-export const unionIdOf = (developer: string, tenantKey: string, userId: string) => deriveUnionId(developer, tenantKey, userId);
+// Expected IDs are pinned values, never the production derivation (which a change would follow).
+export { openIdOf, unionIdOf } from './known-ids.js';
 
 export const STATUSES_URL = '/open-apis/personal_settings/v1/system_statuses';

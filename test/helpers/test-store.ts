@@ -8,9 +8,13 @@ export type TestEngine = 'sqlite' | 'postgres';
 /** The engines this run covers: SQLite always; PostgreSQL when TEST_DATABASE_URL is set. */
 export const TEST_ENGINES: TestEngine[] = ['sqlite', ...(process.env.TEST_DATABASE_URL ? (['postgres'] as const) : [])];
 
-/** Behaviour suites are written once and run on every engine of the run. */
+/** Why PostgreSQL is left out of this run, or undefined when it is in. */
+export const POSTGRES_SKIPPED = process.env.TEST_DATABASE_URL ? undefined : 'TEST_DATABASE_URL is not set: this run covers SQLite only';
+
+/** Behaviour suites are written once and run on every engine of the run; an engine left out says why. */
 export function describeEachEngine(title: string, suite: (engine: TestEngine) => void): void {
   for (const engine of TEST_ENGINES) describe(`${title} [${engine}]`, () => suite(engine));
+  if (POSTGRES_SKIPPED) describe(`${title} [postgres]`, { skip: POSTGRES_SKIPPED }, () => {});
 }
 
 /** A schema name of its own for each PostgreSQL test store, so runs and tests never share rows. */

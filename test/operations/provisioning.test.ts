@@ -143,30 +143,32 @@ test('pending sync_off titles survive a restart: they are stored, not re-read fr
   }
 });
 
-test('seeding adds what is missing and leaves the rest alone', async () => {
-  const t = await startTestApp({ seed: parseSeed(YAML_SEED) });
-  try {
-    const extended = parseSeed(YAML_SEED.replace('    system_statuses:', '      - { user_id: u004 }\n    system_statuses:'));
-    extended.tenants[0].name = 'Renamed';
-    const [tenant] = await applySeed(t.services, extended);
-    assert.equal(tenant.created, false);
-    assert.equal((await t.services.store.getTenant('736588c9260f175d'))?.name, 'Acme');
-    assert.equal((await t.services.store.listUsers('736588c9260f175d')).length, 4);
-  } finally {
-    await t.close();
-  }
-});
+describeEachEngine('seeding', (engine) => {
+  test('seeding adds what is missing and leaves the rest alone', async () => {
+    const t = await startTestApp({ engine, seed: parseSeed(YAML_SEED) });
+    try {
+      const extended = parseSeed(YAML_SEED.replace('    system_statuses:', '      - { user_id: u004 }\n    system_statuses:'));
+      extended.tenants[0].name = 'Renamed';
+      const [tenant] = await applySeed(t.services, extended);
+      assert.equal(tenant.created, false);
+      assert.equal((await t.services.store.getTenant('736588c9260f175d'))?.name, 'Acme');
+      assert.equal((await t.services.store.listUsers('736588c9260f175d')).length, 4);
+    } finally {
+      await t.close();
+    }
+  });
 
-test('the demo tenant has one custom app with both scopes, a dozen users and a few statuses', async () => {
-  const t = await startTestApp({ seed: DEMO_SEED });
-  try {
-    const app = await t.services.store.getApp(DEMO_APP_ID);
-    assert.equal(app?.type, 'custom');
-    assert.ok(app?.scopes.includes('personal_settings:status:system_status_operate'));
-    assert.ok(app?.scopes.includes('personal_settings:status:system_status_update'));
-    assert.equal((await t.services.store.listUsers(DEMO_TENANT_KEY)).length, 12);
-    assert.ok((await t.services.store.listSystemStatuses(DEMO_TENANT_KEY)).length >= 3);
-  } finally {
-    await t.close();
-  }
+  test('the demo tenant has one custom app with both scopes, a dozen users and a few statuses', async () => {
+    const t = await startTestApp({ engine, seed: DEMO_SEED });
+    try {
+      const app = await t.services.store.getApp(DEMO_APP_ID);
+      assert.equal(app?.type, 'custom');
+      assert.ok(app?.scopes.includes('personal_settings:status:system_status_operate'));
+      assert.ok(app?.scopes.includes('personal_settings:status:system_status_update'));
+      assert.equal((await t.services.store.listUsers(DEMO_TENANT_KEY)).length, 12);
+      assert.ok((await t.services.store.listSystemStatuses(DEMO_TENANT_KEY)).length >= 3);
+    } finally {
+      await t.close();
+    }
+  });
 });

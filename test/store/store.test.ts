@@ -166,6 +166,32 @@ describeEachEngine('store', (engine) => {
     await store.deleteOpens(TENANT, '7000000000000000001', ['u3']);
   });
 
+  it('lockTenant reads the tenant unchanged and holds a second lockTenant of it until the first commits', async () => {
+    const events: string[] = [];
+    let releaseFirst!: () => void;
+    const firstMayCommit = new Promise<void>((resolve) => (releaseFirst = resolve));
+    let firstLocked!: () => void;
+    const firstHasLock = new Promise<void>((resolve) => (firstLocked = resolve));
+    const first = store.transaction(async (tx) => {
+      assert.deepEqual(await tx.lockTenant(TENANT), { tenant_key: TENANT, name: 'Acme', api_permission: true, created_at: T0 });
+      firstLocked();
+      await firstMayCommit;
+      await tx.insertUsers([{ tenant_key: TENANT, user_id: 'u-locked', name: 'x', resigned: false, created_at: T0 }]);
+      events.push('first writes');
+    });
+    await firstHasLock;
+    const second = store.transaction(async (tx) => {
+      await tx.lockTenant(TENANT);
+      events.push(`second sees ${(await tx.getUser(TENANT, 'u-locked')) ? 'the user' : 'nothing'}`);
+    });
+    for (let i = 0; i < 20; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+    releaseFirst();
+    await Promise.all([first, second]);
+    assert.deepEqual(events, ['first writes', 'second sees the user']);
+    assert.equal(await store.transaction((tx) => tx.lockTenant('no-such-tenant')), undefined);
+    await store.transaction((tx) => tx.deleteUser(TENANT, 'u-locked'));
+  });
+
   it('locks nothing for an empty list', async () => {
     await store.transaction((tx) => tx.lockUsers(TENANT, []));
   });

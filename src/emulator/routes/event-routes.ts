@@ -3,7 +3,7 @@ import Type from 'typebox';
 import type { App } from '../../http/types.js';
 import type { Emulator } from '../emulator.js';
 import { EVENT_TYPES, type EmulatorEvent } from '../event-hub.js';
-import { requireTenant } from '../provisioning/tenants.js';
+import { requireTenant } from '../../operations/tenants/require-tenant.js';
 
 const TAGS = ['emulator: events'];
 const HEARTBEAT_MS = 15_000;
@@ -38,7 +38,7 @@ export async function eventRoutes(app: App, emulator: Emulator) {
     },
     async (request, reply) => {
       const tenantKey = request.params.tenant_key;
-      await requireTenant(emulator.services, tenantKey);
+      await requireTenant(emulator.services.store, tenantKey);
       const lastEventId = Number(request.headers['last-event-id']);
       const since = request.query.since ?? (Number.isInteger(lastEventId) ? lastEventId : undefined);
       const wanted = typeFilter(request.query.types);
@@ -90,7 +90,7 @@ export async function eventRoutes(app: App, emulator: Emulator) {
       },
     },
     async (request) => {
-      await requireTenant(emulator.services, request.params.tenant_key);
+      await requireTenant(emulator.services.store, request.params.tenant_key);
       const wanted = typeFilter(request.query.types);
       return { events: emulator.events.since(request.params.tenant_key, request.query.since ?? 0).filter(wanted) };
     },

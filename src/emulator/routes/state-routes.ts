@@ -3,11 +3,12 @@ import { Compile } from 'typebox/compile';
 import type { App } from '../../http/types.js';
 import { badRequest, disabledInProduction } from '../control-error.js';
 import type { Emulator } from '../emulator.js';
+import { KEEPABLE_PARTS } from '../reset-hooks.js';
 import { exportSnapshot, importSnapshot, parseSnapshot, SnapshotError } from '../snapshot.js';
 
 const TAGS = ['emulator: state'];
 const ResetBody = Type.Object(
-  { keep: Type.Optional(Type.Array(Type.Enum(['journal', 'faults', 'clock', 'events']))) },
+  { keep: Type.Optional(Type.Array(Type.Enum([...KEEPABLE_PARTS]))) },
   { additionalProperties: false },
 );
 type ResetBody = Static<typeof ResetBody>;

@@ -590,6 +590,11 @@ export class MemoryRepository implements StoreTransaction {
 
   // One writer at a time already: every transaction has the rows to itself.
   async lockUsers() {}
+
+  // One writer at a time here too: reading the tenant is all a lock needs.
+  lockTenant(tenantKey: string) {
+    return this.getTenant(tenantKey);
+  }
 }
 
 type WriterMethod = {

@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { COLORS, ICON_KEYS, UPDATE_FIELDS } from '../../../src/domain/enums.js';
 import { MAX_END_TIME_SPAN_SECONDS } from '../../../src/domain/end-time.js';
-import { deriveOpenId, deriveUnionId } from '../../../src/domain/identifiers.js';
+import { openIdOf, unionIdOf } from '../../helpers/known-ids.js';
 import { ACME, GLOBEX } from '../../helpers/test-seed.js';
 
 /** Strings that have broken text handling somewhere: encodings, lengths, invisible and bidi marks. */
@@ -112,15 +112,15 @@ const ACME_APPS = ['cli_acme0000000000001', 'cli_acme0000000000002', 'cli_acme00
 /** User ids of every type and owner: the caller's own, other apps', other developers', other tenants', garbage. */
 export const userId = (): fc.Arbitrary<string> =>
   fc.oneof(
-    { weight: 3, arbitrary: fc.tuple(fc.constantFrom(...ACME_APPS), fc.constantFrom(...SEED_USERS)).map(([app, user]) => deriveOpenId(app, ACME, user)) },
-    { weight: 2, arbitrary: fc.tuple(fc.constantFrom('acme', 'someone-else'), fc.constantFrom(...SEED_USERS)).map(([dev, user]) => deriveUnionId(dev, ACME, user)) },
+    { weight: 3, arbitrary: fc.tuple(fc.constantFrom(...ACME_APPS), fc.constantFrom(...SEED_USERS)).map(([app, user]) => openIdOf(app, ACME, user)) },
+    { weight: 2, arbitrary: fc.tuple(fc.constantFrom('acme', 'someone-else'), fc.constantFrom(...SEED_USERS)).map(([dev, user]) => unionIdOf(dev, ACME, user)) },
     { weight: 2, arbitrary: fc.constantFrom(...SEED_USERS) },
     {
       weight: 1,
       arbitrary: fc.constantFrom(
-        deriveOpenId('cli_globex0000000001', GLOBEX, 'u001'),
-        deriveUnionId('acme', GLOBEX, 'u001'),
-        deriveUnionId('acme', GLOBEX, 'g002'),
+        openIdOf('cli_globex0000000001', GLOBEX, 'u001'),
+        unionIdOf('acme', GLOBEX, 'u001'),
+        unionIdOf('acme', GLOBEX, 'g002'),
         'g002',
         'i001',
       ),
