@@ -15,8 +15,10 @@ import { applySeed } from '../../src/operations/provisioning.js';
 import { createServices } from '../../src/services.js';
 import { openSqliteStore, openSqliteTablesStore } from '../../src/store/engines/sqlite/sqlite-engine.js';
 import type { Store } from '../../src/store/store.js';
-import { openIdOf, STATUSES_URL, T0 } from '../helpers/test-app.js';
+import { STATUSES_URL, T0 } from '../helpers/test-app.js';
+import { deriveOpenId } from '../../src/domain/identifiers.js';
 import { TEST_SEED } from '../helpers/test-seed.js';
+import { seededRandom } from '../../src/emulator/seeded-random.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sysstatus-equivalence-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -28,14 +30,6 @@ const TENANTS = TEST_SEED.tenants.map((tenant) => ({
   users: [...tenant.users!.map((user) => user.user_id), 'nobody'],
 }));
 
-function random(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function boot(store: Store) {
   const clock = new ControlledClock();
@@ -102,7 +96,7 @@ function* workload(next: () => number, statusIds: (tenantKey: string) => number[
     const users = tenant.users.filter(() => next() < 0.4);
     const roll = next();
     const asOpenId = next() < 0.3;
-    const named = (user: string) => (asOpenId ? openIdOf(app.app_id, tenant.tenant_key, user) : user);
+    const named = (user: string) => (asOpenId ? deriveOpenId(app.app_id, tenant.tenant_key, user) : user);
     const query = asOpenId ? '?user_id_type=open_id' : '?user_id_type=user_id';
     if (roll < 0.35) {
       const user_list = users.map((user) => ({ user_id: named(user), end_time: Math.floor(now / 1000) + 60 + Math.floor(next() * 7200) }));
@@ -153,7 +147,7 @@ test(`the embedded engine answers a mixed workload of ${CALLS} calls exactly as 
   };
   await refresh();
   let calls = 0;
-  for (const call of workload(random(7), statusIds)) {
+  for (const call of workload(seededRandom(7), statusIds)) {
     const [expected, actual] = [await answer(reference, call), await answer(embedded, call)];
     assert.equal(actual, expected, `call ${calls}: ${call.method} ${call.url} ${JSON.stringify(call.payload ?? {})}`);
     if (call.method !== 'GET' && call.url.startsWith(STATUSES_URL) && !call.url.includes('batch_')) await refresh();

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { openSqliteStore } from '../../../src/store/engines/sqlite/sqlite-engine.js';
 import type { Store, StoredOpen } from '../../../src/store/store.js';
+import { seededRandom } from '../../../src/emulator/seeded-random.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sysstatus-change-log-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -16,15 +17,6 @@ const T0 = Date.UTC(2026, 0, 1);
 const USERS = Array.from({ length: 40 }, (_, i) => `u${i}`);
 const STATUSES = ['7000000000000000001', '7000000000000000002', '7000000000000000003'];
 
-/** A small deterministic generator (mulberry32), so a failure replays. */
-function random(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const open = (userId: string, statusId: string, endTime: number): StoredOpen => ({
   user_id: userId,
@@ -45,7 +37,7 @@ for (const [name, fold] of [
 ] as const) {
   test(`a store abandoned at random points reopens with every committed change: ${name}`, async () => {
     const file = join(dir, `${name.replace(/\W+/g, '-')}.sqlite`);
-    const next = random(42);
+    const next = seededRandom(42);
     let store: Store = await openSqliteStore({ file, fold });
     await store.insertTenant({ tenant_key: TENANT, name: 'Acme', api_permission: true, created_at: T0 });
     await store.insertUsers(USERS.map((user_id) => ({ tenant_key: TENANT, user_id, name: user_id, resigned: false, created_at: T0 })));
