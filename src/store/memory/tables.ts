@@ -2,36 +2,16 @@
 // the Store's reads need. Rows are kept in their domain shape (booleans, parsed JSON) so reads
 // convert nothing; the SQL shape exists only where rows cross into the database (log, fold, load).
 import type { AppType, Color, I18nText, IconKey } from '../../domain/enums.js';
-import type { SyncSetting } from '../../domain/system-status.js';
+import type { SyncSetting, SystemStatus } from '../../domain/system-status.js';
+import type { UserStatusOpen } from '../../domain/user-status.js';
 import type { Database } from '../schema.js';
 import type { AccessTokenRecord, AppRecord, TenantRecord, UserRecord } from '../store.js';
 
-export interface StatusRow {
-  system_status_id: string;
-  tenant_key: string;
-  title: string;
-  i18n_title?: I18nText;
-  icon_key: IconKey;
-  color: Color;
-  priority: number;
-  sync_setting: SyncSetting;
-  created_at: number;
-  updated_at: number;
-}
+/** A status as stored: the definition with its tenant and times. */
+export type StatusRow = SystemStatus & { tenant_key: string; created_at: number; updated_at: number };
 
-export interface OpenRow {
-  tenant_key: string;
-  user_id: string;
-  system_status_id: string;
-  end_time: number;
-  opened_at: number;
-  title: string;
-  i18n_title?: I18nText;
-  icon_key: IconKey;
-  color: Color;
-  priority: number;
-  open_by_default: boolean;
-}
+/** A user's open as stored: sync_on is not kept with it (the user's toggle resolves it on read). */
+export type OpenRow = Omit<UserStatusOpen, 'sync_on'> & { tenant_key: string; user_id: string };
 
 export interface UserIdRow {
   id_value: string;

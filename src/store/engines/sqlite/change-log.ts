@@ -33,6 +33,7 @@ export class ChangeLog implements ChangeSink {
   private idleTimer: NodeJS.Timeout | undefined;
   private closed = false;
   private readonly append_: SqliteDatabase.Statement<[string]>;
+  private readonly truncate: SqliteDatabase.Statement<[number]>;
   private readonly upserts: SqliteDatabase.Statement[];
   private readonly deletes: SqliteDatabase.Statement[];
 
@@ -42,6 +43,7 @@ export class ChangeLog implements ChangeSink {
   ) {
     database.exec(`create table if not exists ${LOG_TABLE} (seq integer primary key, changes text not null)`);
     this.append_ = database.prepare(`insert into ${LOG_TABLE} (changes) values (?)`);
+    this.truncate = database.prepare(`delete from ${LOG_TABLE} where seq <= ?`);
     this.upserts = CODECS.map((codec) =>
       database.prepare(`insert or replace into ${codec.name} (${codec.columns.join(', ')}) values (${codec.columns.map(() => '?').join(', ')})`),
     );
@@ -121,15 +123,16 @@ export class ChangeLog implements ChangeSink {
         if (image[1]) this.upserts[image[0]].run(image[1]);
         else this.deletes[image[0]].run(image[2]);
       }
-      if (truncateThrough !== undefined) this.database.prepare(`delete from ${LOG_TABLE} where seq <= ?`).run(truncateThrough);
+      if (truncateThrough !== undefined) this.truncate.run(truncateThrough);
     })();
   }
 
-  /** Folds everything, so the tables alone hold the state, and stops. */
+  /** Folds everything, so the tables alone hold the state, and closes the database. */
   async close(): Promise<void> {
     clearTimeout(this.idleTimer);
     await this.folding;
     this.closed = true;
     await this.fold();
+    this.database.close();
   }
 }

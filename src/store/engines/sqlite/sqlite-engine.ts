@@ -57,13 +57,7 @@ export async function openSqliteStore(options: { file?: string; fold?: Partial<F
   await migrations.destroy();
   const log = new ChangeLog(database, { ...DEFAULT_FOLD_POLICY, ...options.fold });
   log.load(state);
-  return new MemoryStore(state, {
-    append: (changes) => log.append(changes),
-    async close() {
-      await log.close();
-      database.close();
-    },
-  });
+  return new MemoryStore(state, log);
 }
 
 /**
