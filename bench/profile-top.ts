@@ -1,7 +1,9 @@
 // Summarises a V8 .cpuprofile (from `npm run bench -- --cpu-prof DIR`): self time by function and
 // by package or source folder, and total (inclusive) time of the functions that matter.
 //   node --import tsx bench/profile-top.ts FILE.cpuprofile [top N]
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { SourceMap } from 'node:module';
+import { fileURLToPath } from 'node:url';
 
 interface ProfileNode {
   id: number;
@@ -31,14 +33,30 @@ profile.samples.forEach((id, index) => {
   total += delta;
 });
 
-const where = (node: ProfileNode) => {
+// The server runs bundled: map each frame back to its source file through the bundle's source map.
+const maps = new Map<string, SourceMap | undefined>();
+const sourceMapOf = (url: string) => {
+  if (!maps.has(url)) {
+    const file = url.startsWith('file://') ? `${fileURLToPath(url)}.map` : undefined;
+    maps.set(url, file && existsSync(file) ? new SourceMap(JSON.parse(readFileSync(file, 'utf8'))) : undefined);
+  }
+  return maps.get(url);
+};
+const original = (node: ProfileNode) => {
   const { url, lineNumber } = node.callFrame;
+  const columnNumber = (node.callFrame as { columnNumber?: number }).columnNumber ?? 0;
+  const entry = sourceMapOf(url)?.findEntry(lineNumber, columnNumber) as { originalSource?: string; originalLine?: number } | undefined;
+  return entry?.originalSource ? { url: entry.originalSource, lineNumber: entry.originalLine ?? 0 } : { url, lineNumber };
+};
+
+const where = (node: ProfileNode) => {
+  const { url, lineNumber } = original(node);
   const short = url.replace(/^file:\/\/.*?\/node_modules\//, '').replace(/^file:\/\/.*?\/(dist|src)\//, '$1/');
   return short ? `${short}:${lineNumber + 1}` : '(native)';
 };
 const label = (node: ProfileNode) => `${node.callFrame.functionName || '(anonymous)'} ${where(node)}`;
 const bucket = (node: ProfileNode) => {
-  const url = node.callFrame.url;
+  const { url } = original(node);
   const module = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)?.[1];
   if (module) return module;
   if (/\/(dist|src)\//.test(url)) return url.replace(/^.*\/(dist|src)\//, '$1/').replace(/\/[^/]+$/, '/');

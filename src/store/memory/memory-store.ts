@@ -8,7 +8,7 @@ import type { SystemStatus, SystemStatusDefinition } from '../../domain/system-s
 import { isStorableText, statusNames } from '../../domain/system-status.js';
 import type { ResolvedUser } from '../../domain/user-resolution.js';
 import type { UserState } from '../../domain/batch-open.js';
-import type { OpenRank } from '../../domain/user-status.js';
+import type { OpenRank, UserStatusOpen } from '../../domain/user-status.js';
 import {
   type AccessTokenRecord,
   type AppRecord,
@@ -41,10 +41,24 @@ class ForeignKeyError extends Error {
   }
 }
 
-/** What a transaction did, in order: the images for the log, the inverses for a rollback. */
+/** What a transaction did, in order: the images for the log, and for a rollback each write's table, the row it wrote and the row it replaced. */
 class Recorder {
   readonly changes: RowChange[] = [];
-  readonly undo: (() => void)[] = [];
+  private readonly undo: unknown[] = [];
+
+  wrote<R>(table: TableState<R>, row: R, previous: R | undefined) {
+    this.undo.push(table, row, previous);
+  }
+
+  rollBack() {
+    for (let i = this.undo.length - 3; i >= 0; i -= 3) {
+      const table = this.undo[i] as TableState<unknown>;
+      const row = this.undo[i + 1];
+      const previous = this.undo[i + 2];
+      if (previous !== undefined) table.put(previous);
+      else table.remove(table.key(row));
+    }
+  }
 }
 
 function toStoredOpen(row: OpenRow, syncOn: boolean | undefined): StoredOpen {
@@ -60,6 +74,23 @@ function toStoredOpen(row: OpenRow, syncOn: boolean | undefined): StoredOpen {
     priority: row.priority,
     open_by_default: row.open_by_default,
     sync_on: syncOn ?? row.open_by_default,
+  };
+}
+
+/** Every open row has the same shape (i18n_title present, if undefined), so reads of its fields stay monomorphic. */
+export function openRow(tenantKey: string, userId: string, open: Omit<UserStatusOpen, 'sync_on'>): OpenRow {
+  return {
+    tenant_key: tenantKey,
+    user_id: userId,
+    system_status_id: open.system_status_id,
+    end_time: open.end_time,
+    opened_at: open.opened_at,
+    title: open.title,
+    i18n_title: open.i18n_title,
+    icon_key: open.icon_key,
+    color: open.color,
+    priority: open.priority,
+    open_by_default: open.open_by_default,
   };
 }
 
@@ -88,11 +119,8 @@ export class MemoryRepository implements StoreTransaction {
   private put<R>(table: TableState<R>, row: R): void {
     const recorder = this.recorder;
     if (!recorder) throw new Error('memory store: a write outside a transaction');
-    const key = table.key(row);
-    const previous = table.get(key);
-    table.put(row);
-    recorder.undo.push(previous ? () => table.put(previous) : () => table.remove(key));
-    recorder.changes.push([this.state.tables.indexOf(table), table.codec.toSql(row)]);
+    recorder.wrote(table, row, table.put(row));
+    recorder.changes.push([table.index, table.codec.toSql(row)]);
   }
 
   private remove<R>(table: TableState<R>, key: readonly string[]): boolean {
@@ -101,8 +129,9 @@ export class MemoryRepository implements StoreTransaction {
     const previous = table.get(key);
     if (!previous) return false;
     table.remove(key);
-    recorder.undo.push(() => table.put(previous));
-    recorder.changes.push([this.state.tables.indexOf(table), null, [...key]]);
+    // Undone by putting the previous row back.
+    recorder.wrote(table, previous, previous);
+    recorder.changes.push([table.index, null, [...key]]);
     return true;
   }
 
@@ -462,14 +491,14 @@ export class MemoryRepository implements StoreTransaction {
     const unique = [...new Set(ids)];
     for (const id of unique) if (!isStorableText(id)) resolved.set(id, { kind: 'invalid' });
     const scoped = !app.contact_scope_all;
-    const visible = (userId: string) => !scoped || state.contactUsers.get([app.app_id, userId]) !== undefined;
+    const visible = (userId: string) => !scoped || state.contactUsers.map.lookup(app.app_id, userId) !== undefined;
     const found = new Map<string, ResolvedUser>();
     for (const id of unique) {
       if (resolved.has(id)) continue;
       let user: UserRecord | undefined;
-      if (userIdType === 'user_id') user = state.users.get([app.tenant_key, id]);
+      if (userIdType === 'user_id') user = state.users.map.lookup(app.tenant_key, id);
       else {
-        const row = state.userIds.get([id]);
+        const row = state.userIds.map.lookup(id);
         if (!row || row.id_type !== userIdType) continue;
         if (row.tenant_key !== app.tenant_key) {
           resolved.set(id, { kind: 'other_tenant' });
@@ -477,7 +506,7 @@ export class MemoryRepository implements StoreTransaction {
         }
         // Another app's open_id (or another developer's union_id) of this tenant names nobody here.
         if (row.owner !== (userIdType === 'open_id' ? app.app_id : app.developer)) continue;
-        user = state.users.get([row.tenant_key, row.user_id]);
+        user = state.users.map.lookup(row.tenant_key, row.user_id);
       }
       if (user) found.set(id, { kind: 'user', user_id: user.user_id, resigned: user.resigned, visible: visible(user.user_id) });
     }
@@ -486,7 +515,7 @@ export class MemoryRepository implements StoreTransaction {
   }
 
   private preferencesOf(tenantKey: string, userId: string): Map<string, { sync_on: boolean }> | undefined {
-    return this.state.preferences.map.branch([tenantKey, userId]);
+    return this.state.preferences.map.root.get(tenantKey)?.get(userId);
   }
 
   private storedOpens(tenantKey: string, userId: string): StoredOpen[] {
@@ -527,23 +556,26 @@ export class MemoryRepository implements StoreTransaction {
 
   async batchOpenStates(tenantKey: string, systemStatusId: string, userIds: readonly string[], nowSeconds: number) {
     const states = new Map<string, UserState>();
-    const byUser = this.state.opens.map.branch([tenantKey]);
+    const byUser = this.state.opens.map.root.get(tenantKey) as Map<string, Map<string, OpenRow>> | undefined;
+    const preferencesByUser = this.state.preferences.map.root.get(tenantKey) as Map<string, Map<string, { sync_on: boolean }>> | undefined;
     for (const userId of userIds) {
-      const preferences = this.preferencesOf(tenantKey, userId);
-      const opens = byUser?.get(userId) as Map<string, OpenRow> | undefined;
+      const preferences = preferencesByUser?.get(userId);
+      const opens = byUser?.get(userId);
       const state: UserState = { opens: [] };
       let known = false;
-      for (const open of opens?.values() ?? []) {
-        if (open.end_time <= nowSeconds) continue;
-        known = true;
-        const syncOn = preferences?.get(open.system_status_id)?.sync_on ?? open.open_by_default;
-        if (open.system_status_id === systemStatusId) {
-          const full = toStoredOpen(open, syncOn);
-          state.open = full;
-          state.opens.push(full);
-        } else {
-          const rank: OpenRank = { system_status_id: open.system_status_id, end_time: open.end_time, opened_at: open.opened_at, priority: open.priority, sync_on: syncOn };
-          state.opens.push(rank);
+      if (opens) {
+        for (const open of opens.values()) {
+          if (open.end_time <= nowSeconds) continue;
+          known = true;
+          const syncOn = preferences === undefined ? open.open_by_default : (preferences.get(open.system_status_id)?.sync_on ?? open.open_by_default);
+          if (open.system_status_id === systemStatusId) {
+            const full = toStoredOpen(open, syncOn);
+            state.open = full;
+            state.opens.push(full);
+          } else {
+            const rank: OpenRank = { system_status_id: open.system_status_id, end_time: open.end_time, opened_at: open.opened_at, priority: open.priority, sync_on: syncOn };
+            state.opens.push(rank);
+          }
         }
       }
       const preference = preferences?.get(systemStatusId);
@@ -567,20 +599,8 @@ export class MemoryRepository implements StoreTransaction {
 
   async writeOpens(tenantKey: string, opens: readonly StoredOpen[]) {
     for (const open of opens) {
-      if (!this.state.users.get([tenantKey, open.user_id])) throw new ForeignKeyError(`user_system_statuses user ${open.user_id}`);
-      this.put(this.state.opens, {
-        tenant_key: tenantKey,
-        user_id: open.user_id,
-        system_status_id: open.system_status_id,
-        end_time: open.end_time,
-        opened_at: open.opened_at,
-        title: open.title,
-        ...(open.i18n_title ? { i18n_title: open.i18n_title } : {}),
-        icon_key: open.icon_key,
-        color: open.color,
-        priority: open.priority,
-        open_by_default: open.open_by_default,
-      });
+      if (!this.state.users.map.lookup(tenantKey, open.user_id)) throw new ForeignKeyError(`user_system_statuses user ${open.user_id}`);
+      this.put(this.state.opens, openRow(tenantKey, open.user_id, open));
     }
   }
 
@@ -654,7 +674,7 @@ export class MemoryStore extends MemoryRepository implements Store {
       if (recorder.changes.length > 0) this.sink?.append(recorder.changes);
       return result;
     } catch (error) {
-      for (let i = recorder.undo.length - 1; i >= 0; i--) recorder.undo[i]();
+      recorder.rollBack();
       throw error;
     } finally {
       this.running = undefined;

@@ -24,15 +24,18 @@ import {
 
 export interface TableState<R> {
   readonly codec: TableCodec<R>;
+  /** The table's number in CODECS and in log records. */
+  readonly index: number;
   key(row: R): string[];
   get(key: readonly string[]): R | undefined;
-  put(row: R): void;
+  /** Stores the row and returns the one it replaced. */
+  put(row: R): R | undefined;
   remove(key: readonly string[]): void;
   rows(): Iterable<R>;
 }
 
 /** A map of maps, `depth` levels deep, whose empty inner maps are dropped. */
-class Nested<V> {
+export class Nested<V> {
   readonly root = new Map<string, any>();
   constructor(private readonly depth: number) {}
 
@@ -40,6 +43,14 @@ class Nested<V> {
     let node: any = this.root;
     for (let i = 0; i < this.depth && node; i++) node = node.get(key[i]);
     return node as V | undefined;
+  }
+
+  /** get() with the key's parts as arguments: the hot paths build no key array. */
+  lookup(a: string, b?: string, c?: string): V | undefined {
+    const first = this.root.get(a);
+    if (this.depth === 1 || first === undefined) return first;
+    const second = first.get(b);
+    return this.depth === 2 || second === undefined ? second : second.get(c);
   }
 
   /** The inner map under a prefix of the key. */
@@ -52,14 +63,18 @@ class Nested<V> {
     return node;
   }
 
-  set(key: readonly string[], value: V): void {
+  /** Sets the value and returns the one it replaced. */
+  set(key: readonly unknown[], value: V): V | undefined {
     let node = this.root;
     for (let i = 0; i < this.depth - 1; i++) {
-      let next = node.get(key[i]);
-      if (!next) node.set(key[i], (next = new Map()));
+      let next = node.get(key[i] as string);
+      if (!next) node.set(key[i] as string, (next = new Map()));
       node = next;
     }
-    node.set(key[this.depth - 1], value);
+    const last = key[this.depth - 1] as string;
+    const previous = node.get(last);
+    node.set(last, value);
+    return previous;
   }
 
   delete(key: readonly string[]): void {
@@ -84,6 +99,7 @@ class Nested<V> {
 /** A table stored in one Nested map keyed by its primary key columns. */
 export class NestedTable<R> implements TableState<R> {
   readonly map: Nested<R>;
+  readonly index: number;
   constructor(
     readonly codec: TableCodec<R>,
     readonly key: (row: R) => string[],
@@ -91,15 +107,15 @@ export class NestedTable<R> implements TableState<R> {
     private readonly onRemove?: (row: R) => void,
   ) {
     this.map = new Nested<R>(codec.keyColumns);
+    this.index = (CODECS as readonly TableCodec<any>[]).indexOf(codec);
   }
   get(key: readonly string[]) {
     return this.map.get(key);
   }
   put(row: R) {
-    const key = this.key(row);
-    const previous = this.map.get(key);
-    this.map.set(key, row);
+    const previous = this.map.set(this.key(row), row);
     this.onPut?.(row, previous);
+    return previous;
   }
   remove(key: readonly string[]) {
     const row = this.map.get(key);
@@ -222,7 +238,7 @@ export class MemoryState {
 
   constructor() {
     this.tables.forEach((table, index) => {
-      if (table.codec !== CODECS[index]) throw new Error(`table ${index} is ${table.codec.name}, not ${CODECS[index].name}`);
+      if (table.index !== index) throw new Error(`table ${index} is ${table.codec.name}, not ${CODECS[index].name}`);
     });
   }
 

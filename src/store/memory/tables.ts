@@ -150,22 +150,20 @@ export const opensCodec = codec<OpenRow>(
   ['tenant_key', 'user_id', 'system_status_id', 'end_time', 'opened_at', 'title', 'i18n_title', 'icon_key', 'color', 'priority', 'open_by_default'],
   3,
   (r) => [r.tenant_key, r.user_id, r.system_status_id, r.end_time, r.opened_at, r.title, json(r.i18n_title), r.icon_key, r.color, r.priority, int(r.open_by_default)],
-  (v) => {
-    const i18n = parsed<I18nText>(v[6]);
-    return {
-      tenant_key: String(v[0]),
-      user_id: String(v[1]),
-      system_status_id: String(v[2]),
-      end_time: num(v[3]),
-      opened_at: num(v[4]),
-      title: String(v[5]),
-      ...(i18n ? { i18n_title: i18n } : {}),
-      icon_key: String(v[7]) as IconKey,
-      color: String(v[8]) as Color,
-      priority: num(v[9]),
-      open_by_default: bool(v[10]),
-    };
-  },
+  // The same shape as memory-store's openRow: i18n_title always present.
+  (v) => ({
+    tenant_key: String(v[0]),
+    user_id: String(v[1]),
+    system_status_id: String(v[2]),
+    end_time: num(v[3]),
+    opened_at: num(v[4]),
+    title: String(v[5]),
+    i18n_title: parsed<I18nText>(v[6]),
+    icon_key: String(v[7]) as IconKey,
+    color: String(v[8]) as Color,
+    priority: num(v[9]),
+    open_by_default: bool(v[10]),
+  }),
 );
 
 export const pendingSyncOffCodec = codec<{ tenant_key: string; user_id: string; title: string }>(

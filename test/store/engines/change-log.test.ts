@@ -5,7 +5,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { decodeRecord, encodeRecord } from '../../../src/store/engines/sqlite/change-log.js';
 import { openSqliteStore } from '../../../src/store/engines/sqlite/sqlite-engine.js';
+import type { RowChange } from '../../../src/store/memory/memory-store.js';
 import type { Store, StoredOpen } from '../../../src/store/store.js';
 import { seededRandom } from '../../../src/emulator/seeded-random.js';
 
@@ -29,6 +31,23 @@ const open = (userId: string, statusId: string, endTime: number): StoredOpen => 
   priority: Number(statusId.slice(-1)),
   open_by_default: true,
   sync_on: true,
+});
+
+test('a log record writes repeated values once and decodes to the same changes', () => {
+  const changes: RowChange[] = [
+    [9, [TENANT, 'u1', STATUSES[0], 100, T0, 't1', '{"en_us":"x"}', 'GeneralBusinessTrip', 'BLUE', 1, 1]],
+    [9, [TENANT, 'u2', STATUSES[0], 200, T0, 't1', '{"en_us":"x"}', 'GeneralBusinessTrip', 'BLUE', 1, 1]],
+    [8, [TENANT, 'u2', STATUSES[0], 0]],
+    [9, null, [TENANT, 'u3', STATUSES[1]]],
+    // A value equal to the previous image's except the last column, and one with null where the previous had text.
+    [9, [TENANT, 'u4', STATUSES[0], 200, T0, 't1', null, 'GeneralBusinessTrip', 'BLUE', 1, 0]],
+    [8, [TENANT, 'u2', STATUSES[1], 0]],
+  ];
+  const text = encodeRecord(changes);
+  assert.ok(text.length < JSON.stringify(changes).length * 0.7, text);
+  assert.deepEqual(decodeRecord(text), changes);
+  // Records written before the compact form decode as they are.
+  assert.deepEqual(decodeRecord(JSON.stringify(changes)), changes);
 });
 
 for (const [name, fold] of [

@@ -6,7 +6,7 @@
 // over tables that a fold already brought further is harmless, and a crash mid-fold loses nothing.
 import type SqliteDatabase from 'better-sqlite3';
 import type { ChangeSink, RowChange } from '../../memory/memory-store.js';
-import type { MemoryState } from '../../memory/state.js';
+import { Nested, type MemoryState } from '../../memory/state.js';
 import { CODECS } from '../../memory/tables.js';
 
 export interface FoldPolicy {
@@ -24,9 +24,52 @@ export const DEFAULT_FOLD_POLICY: FoldPolicy = { maxLogBytes: 128 * 1024 * 1024,
 
 const LOG_TABLE = 'sysstatus_change_log';
 
+// A record is the JSON of its changes, made compact because a batch writes many rows that differ
+// in a few columns: a value equal to the same column of the previous image of its table in the
+// record is written as `true` (SQL values are never booleans), and trailing `true`s are left out.
+// A 50-user batch_open is about 2.5 kB instead of 8.5 kB: one WAL page instead of three.
+const SAME = true;
+
+export function encodeRecord(changes: readonly RowChange[]): string {
+  const previous: (unknown[] | undefined)[] = [];
+  const out: unknown[] = [];
+  for (const change of changes) {
+    const values = change[1];
+    const before = previous[change[0]];
+    if (!values || !before) {
+      out.push(change);
+      if (values) previous[change[0]] = values;
+      continue;
+    }
+    let length = values.length;
+    while (length > 0 && values[length - 1] === before[length - 1]) length--;
+    const compact = new Array<unknown>(length);
+    for (let i = 0; i < length; i++) compact[i] = values[i] === before[i] ? SAME : values[i];
+    out.push([change[0], compact]);
+    previous[change[0]] = values;
+  }
+  return JSON.stringify(out);
+}
+
+export function decodeRecord(text: string): RowChange[] {
+  const changes = JSON.parse(text) as RowChange[];
+  const previous: (unknown[] | undefined)[] = [];
+  for (const change of changes) {
+    const values = change[1];
+    if (!values) continue;
+    const before = previous[change[0]];
+    if (before) {
+      for (let i = 0; i < before.length; i++) if (i >= values.length || values[i] === SAME) values[i] = before[i];
+    }
+    previous[change[0]] = values;
+  }
+  return changes;
+}
+
 export class ChangeLog implements ChangeSink {
-  /** The latest image of every row changed since its last fold, by table and key. */
-  private dirty = new Map<string, RowChange>();
+  /** The latest image of every row changed since its last fold, per table by key. */
+  private dirty = CODECS.map((codec) => new Nested<RowChange>(codec.keyColumns));
+  private dirtyRows = 0;
   private lastSeq = 0;
   private pendingBytes = 0;
   private folding: Promise<void> | undefined;
@@ -60,7 +103,7 @@ export class ChangeLog implements ChangeSink {
     });
     const records = this.database.prepare(`select seq, changes from ${LOG_TABLE} order by seq`).raw().iterate() as Iterable<[number, string]>;
     for (const [seq, text] of records) {
-      const changes = JSON.parse(text) as RowChange[];
+      const changes = decodeRecord(text);
       for (const change of changes) state.apply(change[0], change[1], change[2] ?? []);
       this.remember(changes, text.length);
       this.lastSeq = seq;
@@ -69,19 +112,16 @@ export class ChangeLog implements ChangeSink {
 
   append(changes: readonly RowChange[]): void {
     if (this.closed) throw new Error('change log: closed');
-    const text = JSON.stringify(changes);
+    const text = encodeRecord(changes);
     this.lastSeq = Number(this.append_.run(text).lastInsertRowid);
     this.remember(changes, text.length);
-    if (this.pendingBytes >= this.policy.maxLogBytes || this.dirty.size >= this.policy.maxDirtyRows) void this.fold();
+    if (this.pendingBytes >= this.policy.maxLogBytes || this.dirtyRows >= this.policy.maxDirtyRows) void this.fold();
     else this.armIdleFold();
   }
 
   private remember(changes: readonly RowChange[], bytes: number) {
-    for (const change of changes) {
-      const codec = CODECS[change[0]];
-      const key = change[1] ? change[1].slice(0, codec.keyColumns) : change[2]!;
-      this.dirty.set(`${change[0]}\u0000${key.join('\u0000')}`, change);
-    }
+    // An image's values start with its key columns, so they serve as its key.
+    for (const change of changes) if (this.dirty[change[0]].set(change[1] ?? change[2]!, change) === undefined) this.dirtyRows++;
     this.pendingBytes += bytes;
   }
 
@@ -96,10 +136,11 @@ export class ChangeLog implements ChangeSink {
   /** Folds what is dirty now into the tables, in steps; resolves when the log up to now is gone. */
   fold(): Promise<void> {
     if (this.folding) return this.folding;
-    if (this.dirty.size === 0 && this.pendingBytes === 0) return Promise.resolve();
-    const images = [...this.dirty.values()];
+    if (this.dirtyRows === 0 && this.pendingBytes === 0) return Promise.resolve();
+    const images = this.dirty.flatMap((table) => [...table.values()]);
     const throughSeq = this.lastSeq;
-    this.dirty = new Map();
+    this.dirty = CODECS.map((codec) => new Nested<RowChange>(codec.keyColumns));
+    this.dirtyRows = 0;
     this.pendingBytes = 0;
     const run = async () => {
       // The first step runs now; the rest each in a later turn of the event loop.
