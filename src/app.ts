@@ -70,12 +70,16 @@ export async function buildApp({ config, services, limiter, logger = false, emul
   // Before any route, so the document lists them all.
   const openApi = registerOpenApi(app, packageVersion(), ROUTER_OPTIONS);
 
+  // Journal, metrics and the per-request log line of every /open-apis request (404s included).
+  const journal = journalHooks(services, emulator.journal, emulator.metrics);
+
   // The SDKs send "{}" on GET and DELETE; curl users send nothing with a JSON content type. Both are fine.
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = body.toString();
     if (text.trim() === '') return done(null, undefined);
+    journal.noteBody(request, text);
     parseJson(request, text, done);
   });
 
@@ -86,8 +90,6 @@ export async function buildApp({ config, services, limiter, logger = false, emul
   app.addHook('onRequest', earlyAnswers.onRequest);
   app.addHook('onResponse', earlyAnswers.onResponse);
 
-  // Journal, metrics and the per-request log line of every /open-apis request (404s included).
-  const journal = journalHooks(services, emulator.journal, emulator.metrics);
   app.addHook('onRequest', journal.onRequest);
   app.addHook('onSend', journal.onSend);
   app.addHook('onResponse', journal.onResponse);

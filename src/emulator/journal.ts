@@ -24,6 +24,23 @@ export interface JournalEntry {
   response: { headers: Record<string, string>; body: unknown };
 }
 
+/** What a request carried and its answer, as the journal shows them. */
+export type JournalDetails = Pick<JournalEntry, 'request' | 'response'>;
+
+/**
+ * An entry as recorded: the fields queries filter on, and its details either ready or made on
+ * first read. Most entries are never read, so the request pays only for what filtering needs.
+ */
+export type RecordedEntry = Omit<JournalEntry, 'id' | 'request' | 'response'> & { details: JournalDetails | (() => JournalDetails) };
+
+type StoredEntry = Omit<JournalEntry, 'request' | 'response'> & { details: JournalDetails | (() => JournalDetails) };
+
+function materialize(stored: StoredEntry): JournalEntry {
+  if (typeof stored.details === 'function') stored.details = stored.details();
+  const { details, ...fields } = stored;
+  return { ...fields, ...details };
+}
+
 export interface JournalQuery {
   api?: string;
   app_id?: string;
@@ -37,7 +54,7 @@ export interface JournalQuery {
 }
 
 export class Journal {
-  private readonly entries: (JournalEntry | undefined)[];
+  private readonly entries: (StoredEntry | undefined)[];
   private next = 0;
   private size = 0;
   private lastId = 0;
@@ -46,24 +63,25 @@ export class Journal {
     this.entries = new Array(limit);
   }
 
-  add(entry: Omit<JournalEntry, 'id'>): JournalEntry {
-    const full = { id: ++this.lastId, ...entry };
-    if (this.limit === 0) return full;
-    this.entries[this.next] = full;
+  /** Records an entry and returns its id. */
+  add(entry: RecordedEntry): number {
+    const id = ++this.lastId;
+    if (this.limit === 0) return id;
+    this.entries[this.next] = { id, ...entry };
     this.next = (this.next + 1) % this.limit;
     this.size = Math.min(this.size + 1, this.limit);
-    return full;
+    return id;
   }
 
   /** Newest first. */
-  *newestFirst(): Generator<JournalEntry> {
+  private *newestFirst(): Generator<StoredEntry> {
     for (let i = 1; i <= this.size; i++) {
       const entry = this.entries[(this.next - i + this.limit) % this.limit];
       if (entry) yield entry;
     }
   }
 
-  private static matches(entry: JournalEntry, query: JournalQuery): boolean {
+  private static matches(entry: StoredEntry, query: JournalQuery): boolean {
     return (
       (query.api === undefined || entry.api === query.api) &&
       (query.app_id === undefined || entry.app_id === query.app_id) &&
@@ -80,7 +98,7 @@ export class Journal {
     const limit = query.limit ?? Number.POSITIVE_INFINITY;
     for (const entry of this.newestFirst()) {
       if (out.length >= limit) break;
-      if (Journal.matches(entry, query)) out.push(entry);
+      if (Journal.matches(entry, query)) out.push(materialize(entry));
     }
     return out;
   }

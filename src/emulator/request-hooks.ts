@@ -5,7 +5,7 @@ import { PlatformError } from '../domain/errors.js';
 import type { Services } from '../operations/context.js';
 import { apiOfRoute, isTokenApi, type JournalApiId } from './api-ids.js';
 import type { FaultRule, FaultRules } from './faults.js';
-import type { Journal } from './journal.js';
+import type { Journal, JournalDetails } from './journal.js';
 import type { Metrics } from './metrics.js';
 import { redactBody, redactHeaders, redactQuery } from './redact.js';
 
@@ -13,6 +13,8 @@ interface Trace {
   time: number;
   fault?: FaultRule;
   payload?: string;
+  /** The request body as sent, when it was JSON. */
+  bodyText?: string;
 }
 
 const traces = new WeakMap<FastifyRequest, Trace>();
@@ -29,6 +31,16 @@ function parsePayload(payload: string | undefined): { body: unknown; code: numbe
     return { body: payload, code: null };
   }
 }
+
+/** Every answer of the platform surface starts with its code: read it without parsing the rest. */
+const LEADING_CODE = /^\{"code":(-?\d+)[,}]/;
+
+/**
+ * Text that may be kept as sent until the journal is read: it names no secret-bearing key (and has
+ * no escapes that could spell one), so the journal never holds a credential even unread.
+ */
+const MAY_HOLD_SECRET = /\\u|app_secret|_token|app_ticket/;
+const keepsNoSecret = (text: string) => !MAY_HOLD_SECRET.test(text);
 
 /** The users a request names, for fault rules that match on one. */
 function namedUsers(request: FastifyRequest): string[] {
@@ -65,6 +77,11 @@ function rawQuery(url: string): Record<string, string | string[]> {
 
 export function journalHooks(services: Services, journal: Journal, metrics: Metrics) {
   return {
+    /** From the JSON body parser: the body's text, so the journal can keep it unparsed. */
+    noteBody(request: FastifyRequest, text: string) {
+      const trace = traces.get(request);
+      if (trace) trace.bodyText = text;
+    },
     onRequest: async (request: FastifyRequest) => {
       if (isOpenApi(request)) traces.set(request, { time: services.clock.now() });
     },
@@ -84,9 +101,34 @@ export function journalHooks(services: Services, journal: Journal, metrics: Metr
         appId = stringOrUndefined((request.body as { app_id?: unknown } | undefined)?.app_id) ?? null;
         if (appId) tenantKey = (await services.auth.app(appId))?.tenant_key ?? null;
       }
-      const { body, code } = parsePayload(trace.payload);
+      const { payload, bodyText } = trace;
+      const requestHeaders = redactHeaders(request.headers);
+      const responseHeaders = redactHeaders(reply.getHeaders());
+      const leading = payload === undefined ? null : LEADING_CODE.exec(payload);
+      let code: number | null;
+      let details: JournalDetails | (() => JournalDetails);
+      // The body was parsed from bodyText (request.body is undefined when parsing failed).
+      const bodyIsText = bodyText !== undefined && request.body !== undefined;
+      if (leading && bodyIsText && keepsNoSecret(payload!) && keepsNoSecret(bodyText)) {
+        code = Number(leading[1]);
+        const redactedQuery = redactQuery(query);
+        details = () => ({
+          request: { headers: requestHeaders, query: redactedQuery, body: JSON.parse(bodyText) as unknown },
+          response: { headers: responseHeaders, body: JSON.parse(payload!) as unknown },
+        });
+      } else {
+        const parsed = parsePayload(payload);
+        code = parsed.code;
+        details = {
+          request: { headers: requestHeaders, query: redactQuery(query), body: redactBody(request.body ?? null) },
+          response: { headers: responseHeaders, body: redactBody(parsed.body) },
+        };
+      }
       const latency = reply.elapsedTime;
-      const entry = journal.add({
+      const status = reply.statusCode;
+      const latencyMs = Math.round(latency * 1000) / 1000;
+      const faultId = trace.fault?.id ?? null;
+      journal.add({
         time: trace.time,
         api,
         app_id: appId,
@@ -94,20 +136,19 @@ export function journalHooks(services: Services, journal: Journal, metrics: Metr
         user_id_type: stringOrUndefined(query.user_id_type) ?? null,
         method: request.method,
         path: request.url.split('?')[0],
-        status: reply.statusCode,
+        status,
         code,
         log_id: request.id,
-        latency_ms: Math.round(latency * 1000) / 1000,
-        fault_id: trace.fault?.id ?? null,
-        request: { headers: redactHeaders(request.headers), query: redactQuery(query), body: redactBody(request.body ?? null) },
-        response: { headers: redactHeaders(reply.getHeaders()), body: redactBody(body) },
+        latency_ms: latencyMs,
+        fault_id: faultId,
+        details,
       });
       const label = api ?? 'unknown';
-      metrics.requests.inc({ api: label, status: String(entry.status), code: code === null ? '' : String(code) });
+      metrics.requests.inc({ api: label, status: String(status), code: code === null ? '' : String(code) });
       metrics.latency.observe({ api: label }, latency / 1000);
       if (code === 99991400 && !trace.fault) metrics.rateLimited.inc({ api: label });
       request.log.info(
-        { api, app_id: appId, tenant_key: tenantKey, status: entry.status, code, latency_ms: entry.latency_ms, fault_id: entry.fault_id },
+        { api, app_id: appId, tenant_key: tenantKey, status, code, latency_ms: latencyMs, fault_id: faultId },
         'open api request',
       );
     },

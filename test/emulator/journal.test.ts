@@ -89,4 +89,25 @@ describe('journal', () => {
     assert.ok(!text.includes(secret), 'the secret appears in no field');
     assert.ok(!text.includes(issued), 'the token appears in no field');
   });
+
+  it('shows a request body exactly as sent and the answer as given, and redacts a secret key spelt with escapes', async () => {
+    const body = { user_list: [{ user_id: 'ou_nobody', end_time: '1893456000' }] };
+    const answered = await t.request({ method: 'POST', url: `${STATUSES_URL}/7000000000000000001/batch_open?user_id_type=open_id`, token, payload: body });
+    const [entry] = (await control(t, 'GET', '/journal?limit=1')).json().entries;
+    assert.deepEqual(entry.request.body, body, 'end_time stays the string it was sent as');
+    assert.deepEqual(entry.response.body, answered.json());
+    assert.equal(entry.code, answered.json().code);
+
+    const secret = ACME_APP.app_secret;
+    await t.request({
+      method: 'POST',
+      url: '/open-apis/auth/v3/tenant_access_token/internal',
+      headers: { 'content-type': 'application/json' },
+      payload: `{"app_id":"${ACME_APP.app_id}","app\\u005fsecret":"${secret}"}`,
+    });
+    const [escaped] = (await control(t, 'GET', '/journal?limit=1')).json().entries;
+    assert.equal(escaped.request.body.app_secret, '[redacted]');
+    assert.equal(escaped.code, 0);
+    assert.ok(!JSON.stringify(escaped).includes(secret));
+  });
 });
