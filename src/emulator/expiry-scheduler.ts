@@ -5,7 +5,7 @@ import type { ClockState } from '../clock.js';
 import { shownStatus } from '../domain/user-status.js';
 import type { Services, StatusChangeEvent } from '../operations/context.js';
 import type { EventHub } from './event-hub.js';
-import { MinHeap } from './min-heap.js';
+import { BucketQueue } from './bucket-queue.js';
 import type { ResetHook } from './reset-hooks.js';
 
 interface Pending {
@@ -16,14 +16,55 @@ interface Pending {
   system_status_id: string;
 }
 
-const keyOf = (tenantKey: string, userId: string, statusId: string) => `${tenantKey}\0${userId}\0${statusId}`;
+/** Tracked end_times by tenant, status and user: keyed without building a key string per open. */
+class EndTimes {
+  private readonly byTenant = new Map<string, Map<string, Map<string, number>>>();
+  size = 0;
+
+  get(tenantKey: string, statusId: string, userId: string): number | undefined {
+    return this.byTenant.get(tenantKey)?.get(statusId)?.get(userId);
+  }
+
+  set(tenantKey: string, statusId: string, userId: string, endTime: number): void {
+    let statuses = this.byTenant.get(tenantKey);
+    if (!statuses) this.byTenant.set(tenantKey, (statuses = new Map()));
+    let users = statuses.get(statusId);
+    if (!users) statuses.set(statusId, (users = new Map()));
+    const before = users.size;
+    users.set(userId, endTime);
+    this.size += users.size - before;
+  }
+
+  delete(tenantKey: string, statusId: string, userId: string): void {
+    const statuses = this.byTenant.get(tenantKey);
+    const users = statuses?.get(statusId);
+    if (!users?.delete(userId)) return;
+    this.size--;
+    if (users.size === 0) statuses!.delete(statusId);
+    if (statuses!.size === 0) this.byTenant.delete(tenantKey);
+  }
+
+  *entries(): Generator<Pending> {
+    for (const [tenant_key, statuses] of this.byTenant) {
+      for (const [system_status_id, users] of statuses) {
+        for (const [user_id, end_time] of users) yield { end_time, tenant_key, user_id, system_status_id };
+      }
+    }
+  }
+
+  clear(): void {
+    this.byTenant.clear();
+    this.size = 0;
+  }
+}
 /** setTimeout's largest delay; longer waits re-arm when it fires. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export class ExpiryScheduler {
-  private readonly heap = new MinHeap<Pending>((item) => item.end_time);
-  /** The end_time each tracked open has now; heap entries that disagree are stale. */
-  private readonly current = new Map<string, number>();
+  /** Waiting expiries, in hour-wide buckets of end_time. */
+  private readonly heap = new BucketQueue<Pending>((item) => item.end_time, 3600);
+  /** The end_time each tracked open has now; queued entries that disagree are stale. */
+  private readonly current = new EndTimes();
   private timer: NodeJS.Timeout | undefined;
   private queue: Promise<void> = Promise.resolve();
   private lastNow: number;
@@ -84,10 +125,9 @@ export class ExpiryScheduler {
   }
 
   private track(tenantKey: string, userId: string, statusId: string, endTime: number): void {
-    const key = keyOf(tenantKey, userId, statusId);
-    // Re-opened with the same end_time: its heap entry is still there.
-    if (this.current.get(key) === endTime) return;
-    this.current.set(key, endTime);
+    // Re-opened with the same end_time: its queued entry is still there.
+    if (this.current.get(tenantKey, statusId, userId) === endTime) return;
+    this.current.set(tenantKey, statusId, userId, endTime);
     this.heap.push({ end_time: endTime, tenant_key: tenantKey, user_id: userId, system_status_id: statusId });
     // Superseded and closed entries are dropped when they surface; under steady re-opens they would
     // pile up until their end_times, so the heap is rebuilt from the live index before they outnumber it.
@@ -101,15 +141,12 @@ export class ExpiryScheduler {
 
   private compact(): void {
     this.heap.clear();
-    for (const [key, end_time] of this.current) {
-      const [tenant_key, user_id, system_status_id] = key.split('\0');
-      this.heap.push({ end_time, tenant_key, user_id, system_status_id });
-    }
+    for (const pending of this.current.entries()) this.heap.push(pending);
   }
 
   private async follow(change: StatusChangeEvent): Promise<void> {
     if (change.type === 'closed') {
-      for (const userId of change.user_ids) this.current.delete(keyOf(change.tenant_key, userId, change.system_status_id));
+      for (const userId of change.user_ids) this.current.delete(change.tenant_key, change.system_status_id, userId);
       return;
     }
     // Opens name the end_times they wrote: no read (it cost as much as a tenth of the batch itself).
@@ -144,9 +181,8 @@ export class ExpiryScheduler {
       const due: Pending[] = [];
       while (this.heap.size > 0 && this.heap.peek()!.end_time === endTime) {
         const item = this.heap.pop()!;
-        const key = keyOf(item.tenant_key, item.user_id, item.system_status_id);
-        if (this.current.get(key) !== endTime) continue;
-        this.current.delete(key);
+        if (this.current.get(item.tenant_key, item.system_status_id, item.user_id) !== endTime) continue;
+        this.current.delete(item.tenant_key, item.system_status_id, item.user_id);
         due.push(item);
       }
       await this.publishExpiries(endTime, due);
