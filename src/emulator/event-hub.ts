@@ -25,7 +25,8 @@ export class EventHub {
     let list = this.history.get(event.tenant_key);
     if (!list) this.history.set(event.tenant_key, (list = []));
     list.push(full);
-    if (list.length > this.historyLimit) list.splice(0, list.length - this.historyLimit);
+    // Trimmed a historyLimit at a time, not one event per publish (a splice moves the whole list).
+    if (list.length >= 2 * this.historyLimit) list.splice(0, list.length - this.historyLimit);
     this.emitter.emit(event.tenant_key, full);
     return full;
   }
@@ -51,7 +52,8 @@ export class EventHub {
 
   /** The tenant's kept events with an id above `afterId`, oldest first. */
   since(tenantKey: string, afterId = 0): EmulatorEvent[] {
-    return (this.history.get(tenantKey) ?? []).filter((event) => event.id > afterId);
+    const list = this.history.get(tenantKey) ?? [];
+    return list.slice(Math.max(0, list.length - this.historyLimit)).filter((event) => event.id > afterId);
   }
 
   subscribe(tenantKey: string, listener: (event: EmulatorEvent) => void): () => void {
