@@ -5,7 +5,18 @@ const REDACTED = '[redacted]';
 const SECRET_KEYS = new Set(['app_secret', 'tenant_access_token', 'app_access_token', 'user_access_token', 'refresh_token', 'app_ticket']);
 
 /** Header names spell keys with dashes and often an `X-` prefix: `X-App-Secret` is `app_secret`. */
-const isSecretHeader = (lower: string) => SECRET_KEYS.has(lower.replace(/-/g, '_').replace(/^x_/, ''));
+const spellsSecret = (lower: string) => SECRET_KEYS.has(lower.replace(/-/g, '_').replace(/^x_/, ''));
+
+// Every request asks about the same few names; the memo is bounded, as clients choose the names.
+const secretHeaderMemo = new Map<string, boolean>();
+function isSecretHeader(lower: string): boolean {
+  let secret = secretHeaderMemo.get(lower);
+  if (secret === undefined) {
+    secret = spellsSecret(lower);
+    if (secretHeaderMemo.size < 512) secretHeaderMemo.set(lower, secret);
+  }
+  return secret;
+}
 
 /** Keeps the token's kind (t-/u-) so a reader can tell what was sent, and nothing else of it. */
 function redactAuthorization(value: string): string {
