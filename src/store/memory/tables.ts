@@ -34,7 +34,15 @@ export interface TableCodec<R> {
 const int = (value: boolean) => (value ? 1 : 0);
 const bool = (value: unknown) => Number(value) === 1;
 const num = (value: unknown) => Number(value);
-const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
+// Rows are never changed in place, and opens share their status's i18n_title object: its JSON is made once.
+const jsonOfObject = new WeakMap<object, string>();
+const json = (value: unknown): string | null => {
+  if (value === undefined) return null;
+  if (typeof value !== 'object' || value === null) return JSON.stringify(value);
+  let text = jsonOfObject.get(value);
+  if (text === undefined) jsonOfObject.set(value, (text = JSON.stringify(value)));
+  return text;
+};
 const parsed = <T>(value: unknown): T | undefined => (value === null || value === undefined ? undefined : (JSON.parse(String(value)) as T));
 
 function codec<R>(name: keyof Database, columns: string[], keyColumns: number, toSql: (row: R) => unknown[], fromSql: (v: readonly unknown[]) => R): TableCodec<R> {
