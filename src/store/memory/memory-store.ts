@@ -78,7 +78,7 @@ function toStoredOpen(row: OpenRow, syncOn: boolean | undefined): StoredOpen {
 }
 
 /** Every open row has the same shape (i18n_title present, if undefined), so reads of its fields stay monomorphic. */
-export function openRow(tenantKey: string, userId: string, open: Omit<UserStatusOpen, 'sync_on'>): OpenRow {
+function openRow(tenantKey: string, userId: string, open: Omit<UserStatusOpen, 'sync_on'>): OpenRow {
   return {
     tenant_key: tenantKey,
     user_id: userId,
