@@ -31,6 +31,21 @@ export interface TableCodec<R> {
   fromSql(values: readonly unknown[]): R;
 }
 
+/**
+ * SQLite hands every row's text over as a new string, so a million rows would each hold their own
+ * copy of the same tenant key, app id or status definition. Columns with few distinct values are
+ * loaded through this table, once per distinct value.
+ */
+const interned = new Map<string, string>();
+const shared = (value: unknown): string => {
+  const text = String(value);
+  const known = interned.get(text);
+  if (known !== undefined) return known;
+  // Bounded: an unusual data folder must not turn this into a second copy of everything.
+  if (interned.size < 65_536) interned.set(text, text);
+  return text;
+};
+
 const int = (value: boolean) => (value ? 1 : 0);
 const bool = (value: unknown) => Number(value) === 1;
 const num = (value: unknown) => Number(value);
@@ -44,6 +59,18 @@ const json = (value: unknown): string | null => {
   return text;
 };
 const parsed = <T>(value: unknown): T | undefined => (value === null || value === undefined ? undefined : (JSON.parse(String(value)) as T));
+/** The same JSON text gives the same (never changed) object, as with the strings above. */
+const parsedObjects = new Map<string, I18nText>();
+const parsedShared = (value: unknown): I18nText | undefined => {
+  if (value === null || value === undefined) return undefined;
+  const text = String(value);
+  let object = parsedObjects.get(text);
+  if (object === undefined) {
+    object = JSON.parse(text) as I18nText;
+    if (parsedObjects.size < 65_536) parsedObjects.set(text, object);
+  }
+  return object;
+};
 
 function codec<R>(name: keyof Database, columns: string[], keyColumns: number, toSql: (row: R) => unknown[], fromSql: (v: readonly unknown[]) => R): TableCodec<R> {
   return { name, columns, keyColumns, toSql, fromSql };
@@ -80,7 +107,7 @@ export const contactUsersCodec = codec<{ app_id: string; user_id: string }>(
   ['app_id', 'user_id'],
   2,
   (r) => [r.app_id, r.user_id],
-  (v) => ({ app_id: String(v[0]), user_id: String(v[1]) }),
+  (v) => ({ app_id: shared(v[0]), user_id: String(v[1]) }),
 );
 
 export const usersCodec = codec<UserRecord>(
@@ -88,7 +115,7 @@ export const usersCodec = codec<UserRecord>(
   ['tenant_key', 'user_id', 'name', 'resigned', 'created_at'],
   2,
   (r) => [r.tenant_key, r.user_id, r.name, int(r.resigned), r.created_at],
-  (v) => ({ tenant_key: String(v[0]), user_id: String(v[1]), name: String(v[2]), resigned: bool(v[3]), created_at: num(v[4]) }),
+  (v) => ({ tenant_key: shared(v[0]), user_id: String(v[1]), name: String(v[2]), resigned: bool(v[3]), created_at: num(v[4]) }),
 );
 
 export const userIdsCodec = codec<UserIdRow>(
@@ -96,7 +123,7 @@ export const userIdsCodec = codec<UserIdRow>(
   ['id_value', 'id_type', 'tenant_key', 'user_id', 'owner'],
   1,
   (r) => [r.id_value, r.id_type, r.tenant_key, r.user_id, r.owner],
-  (v) => ({ id_value: String(v[0]), id_type: String(v[1]) as UserIdRow['id_type'], tenant_key: String(v[2]), user_id: String(v[3]), owner: String(v[4]) }),
+  (v) => ({ id_value: String(v[0]), id_type: shared(v[1]) as UserIdRow['id_type'], tenant_key: shared(v[2]), user_id: String(v[3]), owner: shared(v[4]) }),
 );
 
 export const tokensCodec = codec<AccessTokenRecord>(
@@ -150,7 +177,7 @@ export const preferencesCodec = codec<{ tenant_key: string; user_id: string; sys
   ['tenant_key', 'user_id', 'system_status_id', 'sync_on'],
   3,
   (r) => [r.tenant_key, r.user_id, r.system_status_id, int(r.sync_on)],
-  (v) => ({ tenant_key: String(v[0]), user_id: String(v[1]), system_status_id: String(v[2]), sync_on: bool(v[3]) }),
+  (v) => ({ tenant_key: shared(v[0]), user_id: String(v[1]), system_status_id: shared(v[2]), sync_on: bool(v[3]) }),
 );
 
 export const opensCodec = codec<OpenRow>(
@@ -160,15 +187,15 @@ export const opensCodec = codec<OpenRow>(
   (r) => [r.tenant_key, r.user_id, r.system_status_id, r.end_time, r.opened_at, r.title, json(r.i18n_title), r.icon_key, r.color, r.priority, int(r.open_by_default)],
   // The same shape as memory-store's openRow: i18n_title always present.
   (v) => ({
-    tenant_key: String(v[0]),
+    tenant_key: shared(v[0]),
     user_id: String(v[1]),
-    system_status_id: String(v[2]),
+    system_status_id: shared(v[2]),
     end_time: num(v[3]),
     opened_at: num(v[4]),
-    title: String(v[5]),
-    i18n_title: parsed<I18nText>(v[6]),
-    icon_key: String(v[7]) as IconKey,
-    color: String(v[8]) as Color,
+    title: shared(v[5]),
+    i18n_title: parsedShared(v[6]),
+    icon_key: shared(v[7]) as IconKey,
+    color: shared(v[8]) as Color,
     priority: num(v[9]),
     open_by_default: bool(v[10]),
   }),
