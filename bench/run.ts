@@ -535,7 +535,7 @@ function targets(report: BenchReport): BenchReport['targets'] {
     list.push({
       name: 'batch_open CPU per request across tenant sizes',
       target: 'within ±20% of the smallest tenant',
-      measured: `${report.scaling.map((row, i) => `${row.users / 1000}k ${cpu[i].toFixed(2)} ms`).join(', ')}`,
+      measured: report.scaling.map((row, i) => `${row.users / 1000}k ${cpu[i].toFixed(2)} ms`).join(', '),
       met: ratios.every((ratio) => ratio >= 0.8 && ratio <= 1.2),
     });
   }

@@ -34,17 +34,23 @@ export interface TableCodec<R> {
 /**
  * SQLite hands every row's text over as a new string, so a million rows would each hold their own
  * copy of the same tenant key, app id or status definition. Columns with few distinct values are
- * loaded through this table, once per distinct value.
+ * loaded through an intern table: the same text gives the same (never changed) value.
  */
-const interned = new Map<string, string>();
-const shared = (value: unknown): string => {
-  const text = String(value);
-  const known = interned.get(text);
-  if (known !== undefined) return known;
-  // Bounded: an unusual data folder must not turn this into a second copy of everything.
-  if (interned.size < 65_536) interned.set(text, text);
-  return text;
-};
+function internTable<V>(make: (text: string) => V): (value: unknown) => V {
+  const known = new Map<string, V>();
+  return (value) => {
+    const text = String(value);
+    let found = known.get(text);
+    if (found === undefined) {
+      found = make(text);
+      // Bounded: an unusual data folder must not turn this into a second copy of everything.
+      if (known.size < 65_536) known.set(text, found);
+    }
+    return found;
+  };
+}
+const shared = internTable((text) => text);
+const sharedI18n = internTable((text) => JSON.parse(text) as I18nText);
 
 const int = (value: boolean) => (value ? 1 : 0);
 const bool = (value: unknown) => Number(value) === 1;
@@ -59,18 +65,7 @@ const json = (value: unknown): string | null => {
   return text;
 };
 const parsed = <T>(value: unknown): T | undefined => (value === null || value === undefined ? undefined : (JSON.parse(String(value)) as T));
-/** The same JSON text gives the same (never changed) object, as with the strings above. */
-const parsedObjects = new Map<string, I18nText>();
-const parsedShared = (value: unknown): I18nText | undefined => {
-  if (value === null || value === undefined) return undefined;
-  const text = String(value);
-  let object = parsedObjects.get(text);
-  if (object === undefined) {
-    object = JSON.parse(text) as I18nText;
-    if (parsedObjects.size < 65_536) parsedObjects.set(text, object);
-  }
-  return object;
-};
+const parsedShared = (value: unknown): I18nText | undefined => (value === null || value === undefined ? undefined : sharedI18n(value));
 
 function codec<R>(name: keyof Database, columns: string[], keyColumns: number, toSql: (row: R) => unknown[], fromSql: (v: readonly unknown[]) => R): TableCodec<R> {
   return { name, columns, keyColumns, toSql, fromSql };
