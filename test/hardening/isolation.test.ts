@@ -147,8 +147,8 @@ describeEachEngine('tenant isolation', (engine) => {
     assert.equal(globexList.length, 1, "Globex's status survived all of Acme's attempts");
   });
 
-  // Assumption: /_sysstatus is the emulator's unauthenticated inspection API (issue 3 adds an admin
-  // token for production mode). What must hold even so: it is read-only, and every answer is scoped
+  // /_sysstatus needs the admin token except for loopback clients in emulator mode (admin-guard.test).
+  // What must hold for any client let in: it is read-only, and every answer is scoped
   // to the tenant the path names, so one tenant's key never yields another tenant's users.
   test('/_sysstatus is read-only and scoped to the tenant or app the path names', async () => {
     const before = await t.services.store.dump();
