@@ -198,7 +198,7 @@ export class MemoryRepository implements StoreTransaction {
   }
 
   async listAppContactUsers(appId: string) {
-    return [...((this.state.contactUsers.map.branch([appId])?.keys() ?? []) as Iterable<string>)].sort(compareText);
+    return [...this.state.contactUsers.seconds(appId)].sort(compareText);
   }
 
   async insertApp(app: Omit<AppRecord, 'contact_scope_all'>, contactScope: ContactScope) {
@@ -246,7 +246,7 @@ export class MemoryRepository implements StoreTransaction {
 
   /** The app and what the database cascades from it: contact users, tokens. */
   private removeApp(app: AppRecord) {
-    for (const userId of [...((this.state.contactUsers.map.branch([app.app_id])?.keys() ?? []) as Iterable<string>)]) {
+    for (const userId of [...this.state.contactUsers.seconds(app.app_id)]) {
       this.remove(this.state.contactUsers, [app.app_id, userId]);
     }
     for (const digest of [...(this.state.tokensByApp.get(app.app_id)?.keys() ?? [])]) this.remove(this.state.tokens, [digest]);
@@ -491,14 +491,14 @@ export class MemoryRepository implements StoreTransaction {
     const unique = [...new Set(ids)];
     for (const id of unique) if (!isStorableText(id)) resolved.set(id, { kind: 'invalid' });
     const scoped = !app.contact_scope_all;
-    const visible = (userId: string) => !scoped || state.contactUsers.map.lookup(app.app_id, userId) !== undefined;
+    const visible = (userId: string) => !scoped || state.contactUsers.has(app.app_id, userId);
     const found = new Map<string, ResolvedUser>();
     for (const id of unique) {
       if (resolved.has(id)) continue;
       let user: UserRecord | undefined;
       if (userIdType === 'user_id') user = state.users.map.lookup(app.tenant_key, id);
       else {
-        const row = state.userIds.map.lookup(id);
+        const row = state.userIds.lookup(id);
         if (!row || row.id_type !== userIdType) continue;
         if (row.tenant_key !== app.tenant_key) {
           resolved.set(id, { kind: 'other_tenant' });

@@ -2,6 +2,7 @@
 // row-level primitives (get, put, remove by key), which writes, undo, log replay and the load
 // from the database all use; the store's methods are written on top of them.
 import type { AccessTokenRecord, AppRecord, TenantRecord, UserRecord } from '../store.js';
+import { KeyPairTable, UserIdTable } from './compact-tables.js';
 import {
   appsCodec,
   CODECS,
@@ -128,21 +129,16 @@ export class NestedTable<R> implements TableState<R> {
   }
 }
 
-/** A set of keys beside a map, sorted on demand: listing pages in key order stays cheap between changes. */
+/** A tenant's user_ids in order, made on demand from its users map: listing pages stays cheap between changes. */
 class SortedKeys {
-  private sorted: string[] | undefined = [];
-  readonly keys = new Set<string>();
-  add(key: string) {
-    if (this.keys.has(key)) return;
-    this.keys.add(key);
+  private sorted: string[] | undefined;
+  constructor(private readonly keys: Map<string, unknown>) {}
+  changed() {
     this.sorted = undefined;
-  }
-  delete(key: string) {
-    if (this.keys.delete(key)) this.sorted = undefined;
   }
   /** Keys after `after` (all when undefined), in order. */
   page(after: string | undefined, limit: number): string[] {
-    this.sorted ??= [...this.keys].sort(compareText);
+    this.sorted ??= [...this.keys.keys()].sort(compareText);
     let start = 0;
     if (after !== undefined) {
       let low = 0;
@@ -185,22 +181,28 @@ export class MemoryState {
     },
     (row) => grouped(this.appsByTenant, row.tenant_key, row.app_id, undefined),
   );
-  readonly contactUsers = new NestedTable(contactUsersCodec, (r) => [r.app_id, r.user_id]);
   readonly users = new NestedTable<UserRecord>(
     usersCodec,
     (r) => [r.tenant_key, r.user_id],
-    (row) => {
+    (row, previous) => {
+      if (previous) return;
       let order = this.userOrder.get(row.tenant_key);
-      if (!order) this.userOrder.set(row.tenant_key, (order = new SortedKeys()));
-      order.add(row.user_id);
+      if (!order) this.userOrder.set(row.tenant_key, (order = new SortedKeys(this.users.map.root.get(row.tenant_key))));
+      order.changed();
     },
     (row) => {
       const order = this.userOrder.get(row.tenant_key);
-      order?.delete(row.user_id);
-      if (order?.keys.size === 0) this.userOrder.delete(row.tenant_key);
+      if (!this.users.map.root.has(row.tenant_key)) this.userOrder.delete(row.tenant_key);
+      else order?.changed();
     },
   );
-  readonly userIds = new NestedTable<UserIdRow>(userIdsCodec, (r) => [r.id_value]);
+  /** The users table's own copy of a user_id: rows that name a user share it instead of holding their own. */
+  private readonly sharedUserId = (tenantKey: string, userId: string) => this.users.map.lookup(tenantKey, userId)?.user_id ?? userId;
+  readonly contactUsers = new KeyPairTable<{ app_id: string; user_id: string }>(contactUsersCodec, ['app_id', 'user_id'], (appId, userId) => {
+    const app = this.apps.map.lookup(appId);
+    return app ? this.sharedUserId(app.tenant_key, userId) : userId;
+  });
+  readonly userIds = new UserIdTable(userIdsCodec, this.sharedUserId);
   readonly tokens = new NestedTable<AccessTokenRecord>(
     tokensCodec,
     (r) => [r.token_digest],

@@ -7,7 +7,7 @@
 import type SqliteDatabase from 'better-sqlite3';
 import type { ChangeSink, RowChange } from '../../memory/memory-store.js';
 import { Nested, type MemoryState } from '../../memory/state.js';
-import { CODECS } from '../../memory/tables.js';
+import { CODECS, usersCodec } from '../../memory/tables.js';
 
 export interface FoldPolicy {
   /** Fold once this many bytes of records wait (bounds the log and the replay at start). */
@@ -97,10 +97,13 @@ export class ChangeLog implements ChangeSink {
 
   /** Loads the tables and replays the unfolded log into the state. */
   load(state: MemoryState): void {
-    CODECS.forEach((codec, index) => {
+    // Users first: the rows that name a user share its user_id string (memory/compact-tables.ts).
+    const order = [...CODECS.keys()].sort((a, b) => Number(CODECS[b] === usersCodec) - Number(CODECS[a] === usersCodec));
+    for (const index of order) {
+      const codec = CODECS[index];
       const rows = this.database.prepare(`select ${codec.columns.join(', ')} from ${codec.name}`).raw().iterate() as Iterable<unknown[]>;
       for (const values of rows) state.apply(index, values, []);
-    });
+    }
     const records = this.database.prepare(`select seq, changes from ${LOG_TABLE} order by seq`).raw().iterate() as Iterable<[number, string]>;
     for (const [seq, text] of records) {
       const changes = decodeRecord(text);

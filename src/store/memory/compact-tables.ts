@@ -1,0 +1,268 @@
+// The two tables that grow with every user and app, kept without one object and one Map entry
+// per row: at 1M users they are 2M derived IDs and 1M contact-scope rows, which as objects held
+// about 420 MiB of the 690 MiB heap. Both hand out row objects made on demand, so the store's
+// methods, undo, the log and the dump see the same rows as with any other table.
+import type { TableState } from './state.js';
+import { CODECS, type TableCodec, type UserIdRow } from './tables.js';
+
+const tableNumber = (codec: TableCodec<any>) => (CODECS as readonly TableCodec<any>[]).indexOf(codec);
+
+/** Text of a column with few distinct values (tenant keys, app ids, developers) as a small number. */
+class TextNumbers {
+  private readonly numbers = new Map<string, number>();
+  readonly texts: string[] = [];
+  private lastText: string | undefined;
+  private lastNumber = 0;
+  number(text: string): number {
+    // Rows come in runs of the same tenant and owner.
+    if (text === this.lastText) return this.lastNumber;
+    let found = this.numbers.get(text);
+    if (found === undefined) {
+      found = this.texts.push(text) - 1;
+      this.numbers.set(text, found);
+    }
+    this.lastText = text;
+    this.lastNumber = found;
+    return found;
+  }
+}
+
+const EMPTY = -1;
+const REMOVED = -2;
+
+/** A derived ID's 32 hex digits into four 32-bit words; false when the text has another shape. */
+function hashWords(id: string, into: Uint32Array): boolean {
+  if (id.length !== 35 || id.charCodeAt(0) !== 111 || id.charCodeAt(2) !== 95) return false;
+  const kind = id.charCodeAt(1);
+  if (kind !== 110 && kind !== 117) return false;
+  for (let word = 0, at = 3; word < 4; word++) {
+    let value = 0;
+    for (const end = at + 8; at < end; at++) {
+      const c = id.charCodeAt(at);
+      // Lower-case digits only: upper case would not come back the same from the words.
+      const digit = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : -1;
+      if (digit < 0) return false;
+      value = (value << 4) | digit;
+    }
+    into[word] = value >>> 0;
+  }
+  return true;
+}
+
+const hexOf = (word: number) => word.toString(16).padStart(8, '0');
+
+/**
+ * `user_ids`: every derived ID is `ou_` or `on_` and 32 hex digits of a hash, so an entry is the
+ * digits as four words, its type and prefix, its tenant and owner as text numbers, and its user_id
+ * (the users table's own string, when it knows the user). Entries are dense arrays; an open-
+ * addressing index of entry numbers finds them. IDs of any other shape (an imported data folder
+ * could hold one) are kept as plain rows beside.
+ */
+export class UserIdTable implements TableState<UserIdRow> {
+  private words = new Uint32Array(4 * 1024);
+  /** Bit 0: the `on_` prefix; bit 1: id_type union_id. */
+  private kinds = new Uint8Array(1024);
+  private tenants = new Uint32Array(1024);
+  private owners = new Uint32Array(1024);
+  private userIds: (string | undefined)[] = [];
+  private entries = 0;
+  private readonly free: number[] = [];
+  private slots = new Int32Array(2048).fill(EMPTY);
+  private removedSlots = 0;
+  private readonly texts = new TextNumbers();
+  private readonly other = new Map<string, UserIdRow>();
+  private readonly probe = new Uint32Array(4);
+
+  readonly index: number;
+
+  constructor(
+    readonly codec: TableCodec<UserIdRow>,
+    /** The users table's copy of a user_id, so a million IDs do not each hold their own. */
+    private readonly sharedUserId: (tenantKey: string, userId: string) => string,
+  ) {
+    this.index = tableNumber(codec);
+  }
+
+  key(row: UserIdRow) {
+    return [row.id_value];
+  }
+
+  get size() {
+    return this.entries - this.free.length + this.other.size;
+  }
+
+  private slotOf(words: Uint32Array, prefix: number): number {
+    const mask = this.slots.length - 1;
+    let slot = (Math.imul(words[0] ^ prefix, 0x9e3779b1) ^ words[1]) & mask;
+    for (;;) {
+      const entry = this.slots[slot];
+      if (entry === EMPTY) return -1 - slot;
+      if (entry !== REMOVED) {
+        const at = entry * 4;
+        const w = this.words;
+        if (w[at] === words[0] && w[at + 1] === words[1] && w[at + 2] === words[2] && w[at + 3] === words[3] && (this.kinds[entry] & 1) === prefix) return slot;
+      }
+      slot = (slot + 1) & mask;
+    }
+  }
+
+  private row(entry: number, idValue: string): UserIdRow {
+    return {
+      id_value: idValue,
+      id_type: this.kinds[entry] & 2 ? 'union_id' : 'open_id',
+      tenant_key: this.texts.texts[this.tenants[entry]],
+      user_id: this.userIds[entry]!,
+      owner: this.texts.texts[this.owners[entry]],
+    };
+  }
+
+  get(key: readonly string[]): UserIdRow | undefined {
+    return this.lookup(key[0]);
+  }
+
+  lookup(idValue: string): UserIdRow | undefined {
+    if (!hashWords(idValue, this.probe)) return this.other.get(idValue);
+    const slot = this.slotOf(this.probe, idValue.charCodeAt(1) === 110 ? 1 : 0);
+    return slot < 0 ? undefined : this.row(this.slots[slot], idValue);
+  }
+
+  put(row: UserIdRow): UserIdRow | undefined {
+    const words = this.probe;
+    if (!hashWords(row.id_value, words)) {
+      const previous = this.other.get(row.id_value);
+      this.other.set(row.id_value, row);
+      return previous;
+    }
+    const prefix = row.id_value.charCodeAt(1) === 110 ? 1 : 0;
+    const slot = this.slotOf(words, prefix);
+    let previous: UserIdRow | undefined;
+    let entry: number;
+    if (slot >= 0) {
+      entry = this.slots[slot];
+      previous = this.row(entry, row.id_value);
+    } else {
+      entry = this.free.pop() ?? this.entries++;
+      this.ensureEntries();
+      this.words.set(words, entry * 4);
+      this.slots[-1 - slot] = entry;
+    }
+    this.kinds[entry] = prefix | (row.id_type === 'union_id' ? 2 : 0);
+    this.tenants[entry] = this.texts.number(row.tenant_key);
+    this.owners[entry] = this.texts.number(row.owner);
+    this.userIds[entry] = this.sharedUserId(row.tenant_key, row.user_id);
+    if (previous === undefined) this.growIndex();
+    return previous;
+  }
+
+  remove(key: readonly string[]): void {
+    const words = this.probe;
+    if (!hashWords(key[0], words)) {
+      this.other.delete(key[0]);
+      return;
+    }
+    const slot = this.slotOf(words, key[0].charCodeAt(1) === 110 ? 1 : 0);
+    if (slot < 0) return;
+    const entry = this.slots[slot];
+    this.slots[slot] = REMOVED;
+    this.removedSlots++;
+    this.userIds[entry] = undefined;
+    this.free.push(entry);
+  }
+
+  *rows(): Iterable<UserIdRow> {
+    for (let entry = 0; entry < this.entries; entry++) {
+      if (this.userIds[entry] === undefined) continue;
+      const at = entry * 4;
+      const digits = hexOf(this.words[at]) + hexOf(this.words[at + 1]) + hexOf(this.words[at + 2]) + hexOf(this.words[at + 3]);
+      yield this.row(entry, (this.kinds[entry] & 1 ? 'on_' : 'ou_') + digits);
+    }
+    yield* this.other.values();
+  }
+
+  private ensureEntries() {
+    if (this.entries <= this.kinds.length) return;
+    const capacity = this.kinds.length * 2;
+    const grown = <A extends Uint8Array | Uint32Array>(old: A, make: (n: number) => A, width = 1) => {
+      const next = make(capacity * width);
+      next.set(old);
+      return next;
+    };
+    this.words = grown(this.words, (n) => new Uint32Array(n), 4);
+    this.kinds = grown(this.kinds, (n) => new Uint8Array(n));
+    this.tenants = grown(this.tenants, (n) => new Uint32Array(n));
+    this.owners = grown(this.owners, (n) => new Uint32Array(n));
+  }
+
+  /** Rebuilds the index once it is three quarters full, counting removed slots, which a rebuild drops. */
+  private growIndex() {
+    const used = this.entries - this.free.length;
+    if ((used + this.removedSlots) * 4 <= this.slots.length * 3) return;
+    let capacity = this.slots.length;
+    while (used * 2 > capacity) capacity *= 2;
+    this.slots = new Int32Array(capacity).fill(EMPTY);
+    this.removedSlots = 0;
+    const words = new Uint32Array(4);
+    for (let entry = 0; entry < this.entries; entry++) {
+      if (this.userIds[entry] === undefined) continue;
+      words.set(this.words.subarray(entry * 4, entry * 4 + 4));
+      this.slots[-1 - this.slotOf(words, this.kinds[entry] & 1)] = entry;
+    }
+  }
+}
+
+/**
+ * A table whose columns are all its two-part key (`app_contact_users`): a set of second parts
+ * per first part, each second part sharing an existing copy of its text where one is known.
+ */
+export class KeyPairTable<R extends object> implements TableState<R> {
+  private readonly sets = new Map<string, Set<string>>();
+  readonly index: number;
+
+  constructor(
+    readonly codec: TableCodec<R>,
+    private readonly columns: readonly [keyof R & string, keyof R & string],
+    private readonly sharedText: (first: string, second: string) => string,
+  ) {
+    this.index = tableNumber(codec);
+  }
+
+  key(row: R) {
+    return [row[this.columns[0]] as string, row[this.columns[1]] as string];
+  }
+
+  private row(first: string, second: string): R {
+    return { [this.columns[0]]: first, [this.columns[1]]: second } as R;
+  }
+
+  has(first: string, second: string): boolean {
+    return this.sets.get(first)?.has(second) ?? false;
+  }
+
+  /** The second parts under a first part. */
+  seconds(first: string): Iterable<string> {
+    return this.sets.get(first) ?? [];
+  }
+
+  get(key: readonly string[]) {
+    return this.has(key[0], key[1]) ? this.row(key[0], key[1]) : undefined;
+  }
+
+  put(row: R) {
+    const [first, second] = this.key(row);
+    let set = this.sets.get(first);
+    if (!set) this.sets.set(first, (set = new Set()));
+    if (set.has(second)) return this.row(first, second);
+    set.add(this.sharedText(first, second));
+    return undefined;
+  }
+
+  remove(key: readonly string[]) {
+    const set = this.sets.get(key[0]);
+    if (!set?.delete(key[1])) return;
+    if (set.size === 0) this.sets.delete(key[0]);
+  }
+
+  *rows(): Iterable<R> {
+    for (const [first, set] of this.sets) for (const second of set) yield this.row(first, second);
+  }
+}

@@ -1,0 +1,77 @@
+// The compact tables against a plain Map holding the same rows: any sequence of puts and removes
+// leaves both with the same rows, whatever the IDs look like.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { deriveOpenId, deriveUnionId } from '../../../src/domain/identifiers.js';
+import { seededRandom } from '../../../src/emulator/seeded-random.js';
+import { KeyPairTable, UserIdTable } from '../../../src/store/memory/compact-tables.js';
+import { contactUsersCodec, type UserIdRow, userIdsCodec } from '../../../src/store/memory/tables.js';
+
+const byId = (a: UserIdRow, b: UserIdRow) => (a.id_value < b.id_value ? -1 : 1);
+
+function idRow(random: () => number, index: number): UserIdRow {
+  const tenant_key = `tenant${index % 3}`;
+  const user_id = `u${index}`;
+  const pick = random();
+  // Mostly derived IDs; some of other shapes, which the table keeps beside the compact entries.
+  if (pick < 0.45) return { id_value: deriveOpenId(`cli_${index % 5}`, tenant_key, user_id), id_type: 'open_id', tenant_key, user_id, owner: `cli_${index % 5}` };
+  if (pick < 0.9) return { id_value: deriveUnionId(`dev${index % 2}`, tenant_key, user_id), id_type: 'union_id', tenant_key, user_id, owner: `dev${index % 2}` };
+  const digits = String(index).padStart(32, '0');
+  const odd = [`ou_${digits.slice(1)}A`, `ou_${index}`, `on_${digits.slice(1)}g`, `xx_${digits}`, `on_${digits}`];
+  return { id_value: odd[index % odd.length], id_type: 'open_id', tenant_key, user_id, owner: 'cli_0' };
+}
+
+test('user_ids: puts, replacements and removes give the rows a Map would hold, across index rebuilds', () => {
+  const random = seededRandom(11);
+  const table = new UserIdTable(userIdsCodec, (_tenant, userId) => userId);
+  const model = new Map<string, UserIdRow>();
+  const rows = Array.from({ length: 6000 }, (_, index) => idRow(random, index));
+  for (let step = 0; step < 30_000; step++) {
+    const row = rows[Math.floor(random() * rows.length)];
+    if (random() < 0.35) {
+      table.remove([row.id_value]);
+      model.delete(row.id_value);
+    } else {
+      // A replacement may change every column but the key.
+      const next = random() < 0.2 ? { ...row, owner: 'cli_9', user_id: `${row.user_id}x`, id_type: row.id_type === 'open_id' ? 'union_id' as const : 'open_id' as const } : row;
+      assert.deepEqual(table.put({ ...next }), model.get(next.id_value));
+      model.set(next.id_value, next);
+    }
+    if (step % 5000 === 0) assert.equal(table.size, model.size);
+  }
+  assert.equal(table.size, model.size);
+  assert.deepEqual([...table.rows()].sort(byId), [...model.values()].sort(byId));
+  for (const row of rows) assert.deepEqual(table.get([row.id_value]), model.get(row.id_value));
+  // An ID that differs from a stored one only in its prefix or one digit is another ID.
+  const stored = [...model.values()].find((row) => row.id_value.startsWith('ou_') && row.id_value.length === 35)!;
+  assert.equal(table.lookup(`on_${stored.id_value.slice(3)}`)?.id_value, model.get(`on_${stored.id_value.slice(3)}`)?.id_value);
+  const flipped = stored.id_value.slice(0, 34) + (stored.id_value[34] === '0' ? '1' : '0');
+  assert.equal(table.lookup(flipped), model.get(flipped));
+  assert.equal(table.lookup(stored.id_value.toUpperCase()), undefined);
+});
+
+test('user_ids: a row shares the user_id string the users table gives it', () => {
+  const shared = 'u-shared';
+  const table = new UserIdTable(userIdsCodec, () => shared);
+  const id = deriveOpenId('cli_1', 't', 'u-shared');
+  table.put({ id_value: id, id_type: 'open_id', tenant_key: 't', user_id: ['u-', 'shared'].join(''), owner: 'cli_1' });
+  assert.equal(table.lookup(id)?.user_id, shared);
+});
+
+test('app_contact_users: a set per app, rows made on demand', () => {
+  const table = new KeyPairTable(contactUsersCodec, ['app_id', 'user_id'], (_app, userId) => userId);
+  assert.equal(table.put({ app_id: 'a', user_id: 'u1' }), undefined);
+  assert.deepEqual(table.put({ app_id: 'a', user_id: 'u1' }), { app_id: 'a', user_id: 'u1' });
+  table.put({ app_id: 'a', user_id: 'u2' });
+  table.put({ app_id: 'b', user_id: 'u1' });
+  assert.equal(table.has('a', 'u2'), true);
+  assert.equal(table.has('b', 'u2'), false);
+  assert.deepEqual([...table.seconds('a')], ['u1', 'u2']);
+  table.remove(['a', 'u1']);
+  table.remove(['a', 'u2']);
+  table.remove(['zz', 'u2']);
+  assert.deepEqual([...table.seconds('a')], []);
+  assert.deepEqual([...table.rows()], [{ app_id: 'b', user_id: 'u1' }]);
+  assert.deepEqual(table.get(['b', 'u1']), { app_id: 'b', user_id: 'u1' });
+  assert.equal(table.get(['a', 'u1']), undefined);
+});
