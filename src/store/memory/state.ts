@@ -197,7 +197,16 @@ export class MemoryState {
     },
   );
   /** The users table's own copy of a user_id: rows that name a user share it instead of holding their own. */
-  private readonly sharedUserId = (tenantKey: string, userId: string) => this.users.map.lookup(tenantKey, userId)?.user_id ?? userId;
+  private readonly sharedUserId = (tenantKey: string, userId: string) => {
+    // A user's IDs are written together, so they usually arrive one after another.
+    const last = this.lastShared;
+    if (last && last.user_id === userId && last.tenant_key === tenantKey) return last.user_id;
+    const user = this.users.map.lookup(tenantKey, userId);
+    if (!user) return userId;
+    this.lastShared = user;
+    return user.user_id;
+  };
+  private lastShared: UserRecord | undefined;
   readonly contactUsers = new KeyPairTable<{ app_id: string; user_id: string }>(contactUsersCodec, ['app_id', 'user_id'], (appId, userId) => {
     const app = this.apps.map.lookup(appId);
     return app ? this.sharedUserId(app.tenant_key, userId) : userId;
