@@ -18,7 +18,6 @@ import {
   type TableCodec,
   tenantsCodec,
   tokensCodec,
-  type UserIdRow,
   userIdsCodec,
   usersCodec,
 } from './tables.js';
