@@ -3,9 +3,7 @@
 // about 420 MiB of the 690 MiB heap. Both hand out row objects made on demand, so the store's
 // methods, undo, the log and the dump see the same rows as with any other table.
 import type { TableState } from './state.js';
-import { CODECS, type TableCodec, type UserIdRow } from './tables.js';
-
-const tableNumber = (codec: TableCodec<any>) => (CODECS as readonly TableCodec<any>[]).indexOf(codec);
+import { type TableCodec, tableNumber, type UserIdRow } from './tables.js';
 
 /** Text of a column with few distinct values (tenant keys, app ids, developers) as a small number. */
 class TextNumbers {

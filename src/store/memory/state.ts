@@ -16,6 +16,7 @@ import {
   type StatusRow,
   statusesCodec,
   type TableCodec,
+  tableNumber,
   tenantsCodec,
   tokensCodec,
   userIdsCodec,
@@ -107,7 +108,7 @@ export class NestedTable<R> implements TableState<R> {
     private readonly onRemove?: (row: R) => void,
   ) {
     this.map = new Nested<R>(codec.keyColumns);
-    this.index = (CODECS as readonly TableCodec<any>[]).indexOf(codec);
+    this.index = tableNumber(codec);
   }
   get(key: readonly string[]) {
     return this.map.get(key);

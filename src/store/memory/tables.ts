@@ -219,6 +219,9 @@ export const CODECS = [
   pendingSyncOffCodec,
 ] as const;
 
+/** A table's number in CODECS, which log records name it by. */
+export const tableNumber = (codec: TableCodec<any>): number => (CODECS as readonly TableCodec<any>[]).indexOf(codec);
+
 /** Text in the order SQLite's BINARY collation (UTF-8 bytes, i.e. code points) sorts it. */
 export function compareText(a: string, b: string): number {
   const length = Math.min(a.length, b.length);

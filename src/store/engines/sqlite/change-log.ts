@@ -7,7 +7,7 @@
 import type SqliteDatabase from 'better-sqlite3';
 import type { ChangeSink, RowChange } from '../../memory/memory-store.js';
 import { Nested, type MemoryState } from '../../memory/state.js';
-import { CODECS, usersCodec } from '../../memory/tables.js';
+import { CODECS, tableNumber, usersCodec } from '../../memory/tables.js';
 
 export interface FoldPolicy {
   /** Fold once this many bytes of records wait (bounds the log and the replay at start). */
@@ -98,8 +98,8 @@ export class ChangeLog implements ChangeSink {
   /** Loads the tables and replays the unfolded log into the state. */
   load(state: MemoryState): void {
     // Users first: the rows that name a user share its user_id string (memory/compact-tables.ts).
-    const order = [...CODECS.keys()].sort((a, b) => Number(CODECS[b] === usersCodec) - Number(CODECS[a] === usersCodec));
-    for (const index of order) {
+    const users = tableNumber(usersCodec);
+    for (const index of [users, ...[...CODECS.keys()].filter((other) => other !== users)]) {
       const codec = CODECS[index];
       const rows = this.database.prepare(`select ${codec.columns.join(', ')} from ${codec.name}`).raw().iterate() as Iterable<unknown[]>;
       for (const values of rows) state.apply(index, values, []);
