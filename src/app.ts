@@ -35,6 +35,8 @@ export interface AppOptions {
   onRoute?: (route: RouteOptions) => void;
 }
 
+const BLANK = /^\s*$/;
+
 // A path parameter may be as long as a URL can be, so that a long id is "not found" (2005001)
 // after the token check, like any other unknown id, and not a router error before it.
 const ROUTER_OPTIONS = { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 65_536 };
@@ -78,18 +80,20 @@ export async function buildApp({ config, services, limiter, logger = false, emul
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = body.toString();
-    if (text.trim() === '') return done(null, undefined);
+    if (BLANK.test(text)) return done(null, undefined);
     journal.noteBody(request, text);
     parseJson(request, text, done);
   });
 
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('X-Tt-Logid', request.id);
+    done();
   });
   const earlyAnswers = trackEarlyAnswers(answeredEarly);
   app.addHook('onRequest', earlyAnswers.onRequest);
   app.addHook('onResponse', earlyAnswers.onResponse);
 
+  app.decorateRequest('journalTrace', null);
   app.addHook('onRequest', journal.onRequest);
   app.addHook('onSend', journal.onSend);
   app.addHook('onResponse', journal.onResponse);

@@ -55,6 +55,11 @@ export class FaultRules {
   private readonly draws = new Map<string, () => number>();
   private lastId = 0;
 
+  /** Rules held, used-up ones included. */
+  get size(): number {
+    return this.rules.length;
+  }
+
   add(input: FaultRuleInput, now: number): FaultRule {
     if (!input.response && input.delay_ms === undefined) throw new FaultRuleError('a rule needs a response, a delay_ms, or both');
     if (input.probability !== undefined && input.seed === undefined) {

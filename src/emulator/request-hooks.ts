@@ -17,30 +17,49 @@ interface Trace {
   bodyText?: string;
 }
 
-const traces = new WeakMap<FastifyRequest, Trace>();
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** What the journal needs of an Open API request, gathered as it passes the hooks. */
+    journalTrace: Trace | null;
+  }
+}
 
 const stringOrUndefined = (value: unknown) => (typeof value === 'string' ? value : undefined);
 
-function parsePayload(payload: string | undefined): { body: unknown; code: number | null } {
-  if (payload === undefined || payload === '') return { body: null, code: null };
+/** A body as the journal shows it: parsed JSON, or the text itself when it is not JSON. */
+function parseText(text: string): unknown {
   try {
-    const body = JSON.parse(payload) as unknown;
-    const code = body && typeof body === 'object' && typeof (body as { code?: unknown }).code === 'number' ? (body as { code: number }).code : null;
-    return { body, code };
+    return JSON.parse(text) as unknown;
   } catch {
-    return { body: payload, code: null };
+    return text;
   }
 }
 
 /** Every answer of the platform surface starts with its code: read it without parsing the rest. */
 const LEADING_CODE = /^\{"code":(-?\d+)[,}]/;
 
+function codeOf(payload: string | undefined): number | null {
+  if (payload === undefined || payload === '') return null;
+  const leading = LEADING_CODE.exec(payload);
+  if (leading) return Number(leading[1]);
+  const body = parseText(payload);
+  return body && typeof body === 'object' && typeof (body as { code?: unknown }).code === 'number' ? (body as { code: number }).code : null;
+}
+
 /**
  * Text that may be kept as sent until the journal is read: it names no secret-bearing key (and has
- * no escapes that could spell one), so the journal never holds a credential even unread.
+ * no escapes that could spell one), so the journal never holds a credential even unread. Text that
+ * may is parsed and redacted at once; each part is judged on its own.
  */
 const MAY_HOLD_SECRET = /\\u|app_secret|_token|app_ticket/;
 const keepsNoSecret = (text: string) => !MAY_HOLD_SECRET.test(text);
+
+/** A part's body for the journal: kept as text to parse on first read, or redacted now. */
+function journalBody(text: string | undefined, parsed: () => unknown): () => unknown {
+  if (text !== undefined && keepsNoSecret(text)) return () => parseText(text);
+  const redacted = redactBody(parsed());
+  return () => redacted;
+}
 
 /** The users a request names, for fault rules that match on one. */
 function namedUsers(request: FastifyRequest): string[] {
@@ -64,93 +83,101 @@ function namedUsers(request: FastifyRequest): string[] {
 const isOpenApi = (request: FastifyRequest) => request.url.startsWith('/open-apis/');
 
 /** The query string as sent (validation converts types; the journal shows what the client wrote). */
-function rawQuery(url: string): Record<string, string | string[]> {
+function rawQuery(search: string): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
-  const index = url.indexOf('?');
-  if (index < 0) return out;
-  for (const [key, value] of new URLSearchParams(url.slice(index + 1))) {
+  for (const [key, value] of new URLSearchParams(search)) {
     const existing = out[key];
     out[key] = existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value];
   }
   return out;
 }
 
+type Done = (error?: Error) => void;
+
+/**
+ * The journal, metrics and log line of every Open API request. Callback hooks, not async ones:
+ * they run on every request, and a promise per hook is most of what they would cost.
+ */
 export function journalHooks(services: Services, journal: Journal, metrics: Metrics) {
+  function record(request: FastifyRequest, reply: FastifyReply, trace: Trace, appId: string | null, tenantKey: string | null) {
+    const api = apiOfRoute(request.method, request.routeOptions.url) ?? null;
+    const { payload, bodyText } = trace;
+    const url = request.url;
+    const mark = url.indexOf('?');
+    const search = mark < 0 ? '' : url.slice(mark + 1);
+    const query = search === '' ? {} : rawQuery(search);
+    const redactedQuery = search === '' ? query : redactQuery(query);
+    const requestHeaders = redactHeaders(request.headers);
+    const responseHeaders = redactHeaders(reply.getHeaders());
+    // request.body is undefined when the body was empty, or was not JSON and failed to parse.
+    const requestBody = journalBody(request.body === undefined ? undefined : bodyText, () => request.body ?? null);
+    const responseBody = journalBody(payload, () => (payload === undefined || payload === '' ? null : parseText(payload)));
+    const code = codeOf(payload);
+    const latency = reply.elapsedTime;
+    const status = reply.statusCode;
+    const latencyMs = Math.round(latency * 1000) / 1000;
+    const faultId = trace.fault?.id ?? null;
+    journal.add({
+      time: trace.time,
+      api,
+      app_id: appId,
+      tenant_key: tenantKey,
+      user_id_type: stringOrUndefined(query.user_id_type) ?? null,
+      method: request.method,
+      path: mark < 0 ? url : url.slice(0, mark),
+      status,
+      code,
+      log_id: request.id,
+      latency_ms: latencyMs,
+      fault_id: faultId,
+      details: () => ({
+        request: { headers: requestHeaders, query: redactedQuery, body: requestBody() },
+        response: { headers: responseHeaders, body: responseBody() },
+      }),
+    });
+    const label = api ?? 'unknown';
+    metrics.requests.inc({ api: label, status: String(status), code: code === null ? '' : String(code) });
+    metrics.latency.observe({ api: label }, latency / 1000);
+    if (code === 99991400 && !trace.fault) metrics.rateLimited.inc({ api: label });
+    request.log.info(
+      { api, app_id: appId, tenant_key: tenantKey, status, code, latency_ms: latencyMs, fault_id: faultId },
+      'open api request',
+    );
+  }
+
   return {
     /** From the JSON body parser: the body's text, so the journal can keep it unparsed. */
     noteBody(request: FastifyRequest, text: string) {
-      const trace = traces.get(request);
-      if (trace) trace.bodyText = text;
+      if (request.journalTrace) request.journalTrace.bodyText = text;
     },
-    onRequest: async (request: FastifyRequest) => {
-      if (isOpenApi(request)) traces.set(request, { time: services.clock.now() });
+    onRequest(request: FastifyRequest, _reply: FastifyReply, done: Done) {
+      if (isOpenApi(request)) request.journalTrace = { time: services.clock.now() };
+      done();
     },
-    onSend: async (request: FastifyRequest, _reply: FastifyReply, payload: unknown) => {
-      const trace = traces.get(request);
+    onSend(request: FastifyRequest, _reply: FastifyReply, payload: unknown, done: (error: null, payload: unknown) => void) {
+      const trace = request.journalTrace;
       if (trace) trace.payload = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : undefined;
-      return payload;
+      done(null, payload);
     },
-    onResponse: async (request: FastifyRequest, reply: FastifyReply) => {
-      const trace = traces.get(request);
-      if (!trace) return;
-      const api = apiOfRoute(request.method, request.routeOptions.url) ?? null;
-      const query = rawQuery(request.url);
-      let appId = request.caller?.app.app_id ?? null;
-      let tenantKey = request.caller?.tenant.tenant_key ?? null;
+    onResponse(request: FastifyRequest, reply: FastifyReply, done: Done) {
+      const trace = request.journalTrace;
+      if (!trace) return done();
+      const api = apiOfRoute(request.method, request.routeOptions.url);
       if (api && isTokenApi(api)) {
-        appId = stringOrUndefined((request.body as { app_id?: unknown } | undefined)?.app_id) ?? null;
-        if (appId) tenantKey = (await services.auth.app(appId))?.tenant_key ?? null;
+        // The token endpoints carry no token: the app is the one the body names.
+        const appId = stringOrUndefined((request.body as { app_id?: unknown } | undefined)?.app_id) ?? null;
+        if (!appId) {
+          record(request, reply, trace, null, null);
+          return done();
+        }
+        services.auth.app(appId).then((app) => {
+          record(request, reply, trace, appId, app?.tenant_key ?? null);
+          done();
+        }, done);
+        return;
       }
-      const { payload, bodyText } = trace;
-      const requestHeaders = redactHeaders(request.headers);
-      const responseHeaders = redactHeaders(reply.getHeaders());
-      const leading = payload === undefined ? null : LEADING_CODE.exec(payload);
-      let code: number | null;
-      let details: JournalDetails | (() => JournalDetails);
-      // The body was parsed from bodyText (request.body is undefined when parsing failed).
-      const bodyIsText = bodyText !== undefined && request.body !== undefined;
-      if (leading && bodyIsText && keepsNoSecret(payload!) && keepsNoSecret(bodyText)) {
-        code = Number(leading[1]);
-        const redactedQuery = redactQuery(query);
-        details = () => ({
-          request: { headers: requestHeaders, query: redactedQuery, body: JSON.parse(bodyText) as unknown },
-          response: { headers: responseHeaders, body: JSON.parse(payload!) as unknown },
-        });
-      } else {
-        const parsed = parsePayload(payload);
-        code = parsed.code;
-        details = {
-          request: { headers: requestHeaders, query: redactQuery(query), body: redactBody(request.body ?? null) },
-          response: { headers: responseHeaders, body: redactBody(parsed.body) },
-        };
-      }
-      const latency = reply.elapsedTime;
-      const status = reply.statusCode;
-      const latencyMs = Math.round(latency * 1000) / 1000;
-      const faultId = trace.fault?.id ?? null;
-      journal.add({
-        time: trace.time,
-        api,
-        app_id: appId,
-        tenant_key: tenantKey,
-        user_id_type: stringOrUndefined(query.user_id_type) ?? null,
-        method: request.method,
-        path: request.url.split('?')[0],
-        status,
-        code,
-        log_id: request.id,
-        latency_ms: latencyMs,
-        fault_id: faultId,
-        details,
-      });
-      const label = api ?? 'unknown';
-      metrics.requests.inc({ api: label, status: String(status), code: code === null ? '' : String(code) });
-      metrics.latency.observe({ api: label }, latency / 1000);
-      if (code === 99991400 && !trace.fault) metrics.rateLimited.inc({ api: label });
-      request.log.info(
-        { api, app_id: appId, tenant_key: tenantKey, status, code, latency_ms: latencyMs, fault_id: faultId },
-        'open api request',
-      );
+      record(request, reply, trace, request.caller?.app.app_id ?? null, request.caller?.tenant.tenant_key ?? null);
+      done();
     },
   };
 }
@@ -159,12 +186,13 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 /**
  * preValidation: after the gateway identified the app (a bad token still wins), before the
- * service's own checks.
+ * service's own checks. With no rules it costs one comparison.
  */
 export function faultHook(faults: FaultRules, metrics: Metrics) {
-  return async function applyFaults(request: FastifyRequest) {
+  return function applyFaults(request: FastifyRequest, _reply: FastifyReply, done: Done) {
+    if (faults.size === 0) return done();
     const api: JournalApiId | undefined = apiOfRoute(request.method, request.routeOptions.url);
-    if (!api) return;
+    if (!api) return done();
     const query = (request.query ?? {}) as Record<string, unknown>;
     const params = (request.params ?? {}) as Record<string, unknown>;
     const rule = faults.take({
@@ -175,14 +203,13 @@ export function faultHook(faults: FaultRules, metrics: Metrics) {
       system_status_id: stringOrUndefined(params.system_status_id),
       user_ids: namedUsers(request),
     });
-    if (!rule) return;
-    const trace = traces.get(request);
-    if (trace) trace.fault = rule;
+    if (!rule) return done();
+    if (request.journalTrace) request.journalTrace.fault = rule;
     metrics.faults.inc({ api });
-    if (rule.delay_ms) await sleep(rule.delay_ms);
     const response = rule.response;
-    if (!response) return;
     // Rendered by the surface's handler: the envelope, or {code, msg} on the token endpoints.
-    throw new PlatformError({ code: response.code, status: response.status, msg: response.msg }, { headers: response.headers });
+    const answer = () => done(response && new PlatformError({ code: response.code, status: response.status, msg: response.msg }, { headers: response.headers }));
+    if (rule.delay_ms) void sleep(rule.delay_ms).then(answer);
+    else answer();
   };
 }

@@ -90,6 +90,17 @@ describe('journal', () => {
     assert.ok(!text.includes(issued), 'the token appears in no field');
   });
 
+  it('judges each part alone: a bodiless GET keeps its answer, a percent-encoded secret key in the query is redacted', async () => {
+    const listed = await t.request({ method: 'GET', url: `${STATUSES_URL}?page_size=2&app%5Fsecret=s3cr3t-q`, token });
+    const [entry] = (await control(t, 'GET', '/journal?limit=1')).json().entries;
+    assert.equal(entry.request.body, null);
+    assert.deepEqual(entry.request.query, { page_size: '2', app_secret: '[redacted]' });
+    assert.deepEqual(entry.response.body, listed.json());
+    assert.equal(entry.code, listed.json().code);
+    assert.equal(entry.path, STATUSES_URL);
+    assert.ok(!JSON.stringify(entry).includes('s3cr3t-q'));
+  });
+
   it('shows a request body exactly as sent and the answer as given, and redacts a secret key spelt with escapes', async () => {
     const body = { user_list: [{ user_id: 'ou_nobody', end_time: '1893456000' }] };
     const answered = await t.request({ method: 'POST', url: `${STATUSES_URL}/7000000000000000001/batch_open?user_id_type=open_id`, token, payload: body });

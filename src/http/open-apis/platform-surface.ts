@@ -1,6 +1,6 @@
 // The platform surface under /open-apis: the system status APIs, the contact reads and the token
 // endpoints, each behind the platform's own checks, answering errors in the platform's formats.
-import type { FastifyRequest } from 'fastify';
+import type { preValidationHookHandler } from 'fastify';
 import type { Services } from '../../operations/context.js';
 import { gatewayNotFound, platformErrorHandler, tokenErrorHandler } from '../errors/platform-errors.js';
 import { describeOnly } from '../serializer-compiler.js';
@@ -11,14 +11,12 @@ import { contactUserRoutes } from './contact/user-routes.js';
 import { gatewayHook, tenantPermissionHook } from './gateway-hooks.js';
 import { systemStatusRoutes } from './system-statuses/routes.js';
 
-type Hook = (request: FastifyRequest) => Promise<void>;
-
 export interface PlatformSurfaceOptions {
   services: Services;
   bodyLimit: number;
   limiter?: PlatformRateLimiter;
   /** The emulator's fault rules (preValidation), absent in production mode. */
-  faults?: Hook;
+  faults?: preValidationHookHandler;
 }
 
 export async function platformSurface(platform: App, { services, bodyLimit, limiter, faults }: PlatformSurfaceOptions) {
