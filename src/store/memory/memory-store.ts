@@ -17,6 +17,7 @@ import {
   type PendingSyncOff,
   type Store,
   type StoreDump,
+  type StoreReader,
   type StoredOpen,
   type StoreTransaction,
   type TenantRecord,
@@ -29,9 +30,12 @@ import { CODECS, compareText, type OpenRow, type StatusRow } from './tables.js';
 /** One row image a transaction wrote: [table number, values in codec column order] or [table number, null, key]. */
 export type RowChange = [number, unknown[]] | [number, null, unknown[]];
 
-/** Where committed changes go to become durable. `append` returns once they are, or throws. */
+/**
+ * Where committed changes go to become durable: the records of several transactions, in commit
+ * order, as one write. `append` returns once all are durable, or throws and none is.
+ */
 export interface ChangeSink {
-  append(changes: readonly RowChange[]): void;
+  append(records: readonly (readonly RowChange[])[]): void;
   close(): Promise<void>;
 }
 
@@ -644,14 +648,49 @@ const WRITERS: WriterMethod[] = [
   'takePendingSyncOff',
 ];
 
+/** Transactions that committed in memory during one turn of the event loop, awaiting one durable append. */
+interface CommitGroup {
+  recorders: Recorder[];
+  written: Promise<void>;
+  settle: (error?: unknown) => void;
+}
+
+/** Every reader method, typed so that a reader added to the interface cannot be left out here. */
+const READERS: Record<keyof StoreReader, true> = {
+  getTenant: true,
+  listTenants: true,
+  getApp: true,
+  listApps: true,
+  listAppContactUsers: true,
+  getUser: true,
+  listUsers: true,
+  getAccessToken: true,
+  listAccessTokens: true,
+  latestAccessToken: true,
+  getSystemStatus: true,
+  listSystemStatuses: true,
+  resolveUserIds: true,
+  userOpens: true,
+  batchOpenStates: true,
+  syncPreferences: true,
+  tenantOpens: true,
+  tenantSyncPreferences: true,
+  listPendingSyncOff: true,
+};
+
 /**
  * The embedded engine's store: reads answer from memory; each transaction (and each write made
- * outside one, which is a transaction of its own) is handed to the sink as one record before it
- * counts as committed. Readers outside a transaction see the live state.
+ * outside one, which is a transaction of its own) is handed to the sink before it counts as
+ * committed. Group commit: the transactions of one turn of the event loop run one after another
+ * in memory and are appended together once the turn's requests are handled, so a busy server
+ * makes one durable write per turn, not one per request. None of them returns before that write,
+ * and if it fails all of them are rolled back. A read outside a transaction waits until none is
+ * running or awaiting its write, so no answer shows a change that is not (yet) durable.
  */
 export class MemoryStore extends MemoryRepository implements Store {
   readonly engine = 'sqlite' as const;
   private running: Promise<void> | undefined;
+  private group: CommitGroup | undefined;
 
   constructor(
     state: MemoryState,
@@ -662,6 +701,20 @@ export class MemoryStore extends MemoryRepository implements Store {
     for (const method of WRITERS) {
       (this as any)[method] = (...args: unknown[]) => this.transaction((tx) => (tx as any)[method](...args));
     }
+    if (!sink) return;
+    for (const method of [...(Object.keys(READERS) as (keyof StoreReader)[]), 'dump' as const]) {
+      const read = (this as any)[method].bind(this) as (...args: unknown[]) => Promise<unknown>;
+      (this as any)[method] = (...args: unknown[]) => (this.running || this.group ? this.settled().then(() => read(...args)) : read(...args));
+    }
+  }
+
+  /** Once no transaction is running and none awaits its durable write. */
+  private async settled(): Promise<void> {
+    for (;;) {
+      if (this.running) await this.running;
+      else if (this.group) await this.group.written.catch(() => {});
+      else return;
+    }
   }
 
   async transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T> {
@@ -669,16 +722,42 @@ export class MemoryStore extends MemoryRepository implements Store {
     let release!: () => void;
     this.running = new Promise((resolve) => (release = resolve));
     const recorder = new Recorder();
+    let result: T;
     try {
-      const result = await work(new MemoryRepository(this.state, recorder));
-      if (recorder.changes.length > 0) this.sink?.append(recorder.changes);
-      return result;
+      result = await work(new MemoryRepository(this.state, recorder));
     } catch (error) {
       recorder.rollBack();
       throw error;
     } finally {
       this.running = undefined;
       release();
+    }
+    if (recorder.changes.length > 0 && this.sink) await this.joinGroup(recorder);
+    return result;
+  }
+
+  private joinGroup(recorder: Recorder): Promise<void> {
+    if (!this.group) {
+      let settle!: (error?: unknown) => void;
+      const written = new Promise<void>((resolve, reject) => (settle = (error) => (error === undefined ? resolve() : reject(error))));
+      this.group = { recorders: [], written, settle };
+      // After the I/O callbacks of this turn: every request they started has committed in memory by then.
+      setImmediate(() => this.writeGroup());
+    }
+    this.group.recorders.push(recorder);
+    return this.group.written;
+  }
+
+  private writeGroup() {
+    const group = this.group!;
+    this.group = undefined;
+    try {
+      this.sink!.append(group.recorders.map((recorder) => recorder.changes));
+      group.settle();
+    } catch (error) {
+      // Later transactions built on earlier ones: undo them newest first.
+      for (let i = group.recorders.length - 1; i >= 0; i--) group.recorders[i].rollBack();
+      group.settle(error);
     }
   }
 
@@ -710,7 +789,7 @@ export class MemoryStore extends MemoryRepository implements Store {
   async refreshStatistics() {}
 
   async close() {
-    while (this.running) await this.running;
+    await this.settled();
     // Whatever still holds the store fails from now on, as it would with a closed database.
     this.state = CLOSED;
     await this.sink?.close();

@@ -1,7 +1,7 @@
-// The embedded engine's durability: every committed transaction is one appended row of
-// sysstatus_change_log (a sequential write, not ~50 random B-tree pages), and the tables of
-// schema.ts are brought up to date in the background by folding the latest image of each
-// changed row into them. The tables plus the unfolded log are the whole state: a start loads
+// The embedded engine's durability: the transactions committed in one turn of the event loop
+// are one appended row of sysstatus_change_log (a sequential write, not ~50 random B-tree
+// pages), and the tables of schema.ts are brought up to date in the background by folding the
+// latest image of each changed row into them. The tables plus the unfolded log are the whole state: a start loads
 // the tables and replays the log over them. Row images are absolute, so replaying a record
 // over tables that a fold already brought further is harmless, and a crash mid-fold loses nothing.
 import type SqliteDatabase from 'better-sqlite3';
@@ -113,8 +113,10 @@ export class ChangeLog implements ChangeSink {
     }
   }
 
-  append(changes: readonly RowChange[]): void {
+  /** The records of several transactions become one log row: replayed in order, durable together. */
+  append(records: readonly (readonly RowChange[])[]): void {
     if (this.closed) throw new Error('change log: closed');
+    const changes = records.length === 1 ? records[0] : records.flat();
     const text = encodeRecord(changes);
     this.lastSeq = Number(this.append_.run(text).lastInsertRowid);
     this.remember(changes, text.length);

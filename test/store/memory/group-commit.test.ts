@@ -1,0 +1,102 @@
+// Group commit in the embedded engine: the transactions of one turn of the event loop become one
+// durable write; none returns before it, a failed write undoes all of them, and a read waits for it.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import Database from 'better-sqlite3';
+import { openSqliteStore } from '../../../src/store/engines/sqlite/sqlite-engine.js';
+import { type ChangeSink, MemoryStore, type RowChange } from '../../../src/store/memory/memory-store.js';
+import { MemoryState } from '../../../src/store/memory/state.js';
+import type { Store, StoredOpen } from '../../../src/store/store.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'sysstatus-group-commit-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const TENANT = 'tenant0000000000a';
+const T0 = Date.UTC(2026, 0, 1);
+const STATUS = '7000000000000000001';
+const USERS = Array.from({ length: 20 }, (_, i) => `u${i}`);
+
+const open = (userId: string, endTime: number): StoredOpen => ({
+  user_id: userId,
+  system_status_id: STATUS,
+  end_time: endTime,
+  opened_at: T0,
+  title: 't1',
+  icon_key: 'GeneralBusinessTrip',
+  color: 'BLUE',
+  priority: 1,
+  open_by_default: true,
+  sync_on: true,
+});
+
+async function seed(store: Store) {
+  await store.insertTenant({ tenant_key: TENANT, name: 'Acme', api_permission: true, created_at: T0 });
+  await store.insertUsers(USERS.map((user_id) => ({ tenant_key: TENANT, user_id, name: user_id, resigned: false, created_at: T0 })));
+}
+
+const endTimes = async (store: Store) => [...(await store.userOpens(TENANT, USERS)).values()].flat().map((row) => row.end_time).sort();
+
+test('the transactions of one turn are one log row, and a read started amid them sees them all', async () => {
+  const file = join(dir, 'one-turn.sqlite');
+  const store = await openSqliteStore({ file, fold: { idleMs: 60_000 } });
+  await seed(store);
+  const logRows = () => {
+    const database = new Database(file, { readonly: true });
+    try {
+      return (database.prepare('select count(*) as n from sysstatus_change_log').get() as { n: number }).n;
+    } finally {
+      database.close();
+    }
+  };
+  const before = logRows();
+  let returned = 0;
+  const commits = USERS.map((user, i) => store.transaction((tx) => tx.writeOpens(TENANT, [open(user, 2_000_000_000 + i)])).then(() => returned++));
+  const read = endTimes(store);
+  assert.equal(returned, 0, 'no transaction returns before the write');
+  await Promise.all(commits);
+  assert.equal((await read).length, USERS.length);
+  assert.equal(logRows(), before + 1);
+  // Abandoned as a killed process would leave it: the reopened store has every change.
+  const reopened = await openSqliteStore({ file });
+  assert.deepEqual(await endTimes(reopened), await endTimes(store));
+  await reopened.close();
+});
+
+test('a failed write undoes every transaction of its turn, newest first, and each of them fails', async () => {
+  let failNext = false;
+  const written: (readonly RowChange[])[][] = [];
+  const sink: ChangeSink = {
+    append(records) {
+      if (failNext) throw new Error('disk full');
+      written.push([...records]);
+    },
+    async close() {},
+  };
+  const store = new MemoryStore(new MemoryState(), sink);
+  await seed(store);
+  await store.transaction((tx) => tx.writeOpens(TENANT, [open('u0', 1_900_000_000)]));
+  const kept = await store.dump();
+
+  failNext = true;
+  // The same user twice: the second transaction replaces the first one's row, so undoing out of order would leave it.
+  const outcomes = Promise.allSettled([
+    store.transaction((tx) => tx.writeOpens(TENANT, [open('u0', 2_000_000_001), open('u1', 2_000_000_001)])),
+    store.transaction((tx) => tx.writeOpens(TENANT, [open('u0', 2_000_000_002)])),
+    store.deleteOpens(TENANT, STATUS, ['u0']),
+  ]);
+  const read = endTimes(store);
+  assert.deepEqual(
+    (await outcomes).map((outcome) => outcome.status),
+    ['rejected', 'rejected', 'rejected'],
+  );
+  assert.deepEqual(await read, [1_900_000_000], 'the read waited and saw none of them');
+  assert.deepEqual(await store.dump(), kept);
+
+  failNext = false;
+  await store.transaction((tx) => tx.writeOpens(TENANT, [open('u1', 2_000_000_003)]));
+  assert.deepEqual(await endTimes(store), [1_900_000_000, 2_000_000_003]);
+  assert.equal(written.length, 4, 'seed (tenant, users), the first open, the last open');
+});
