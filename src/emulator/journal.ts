@@ -27,18 +27,50 @@ export interface JournalEntry {
 /** What a request carried and its answer, as the journal shows them. */
 export type JournalDetails = Pick<JournalEntry, 'request' | 'response'>;
 
+/** The five parts of a request's details as JSON texts (JSON never holds a raw NUL: it is escaped). */
+export type DetailTexts = [requestHeaders: string, query: string, requestBody: string, responseHeaders: string, responseBody: string];
+
 /**
- * An entry as recorded: the fields queries filter on, and its details either ready or made on
- * first read. Most entries are never read, so the request pays only for what filtering needs.
+ * An entry as recorded: the fields queries filter on, and its details either ready or as JSON
+ * texts. Most entries are never read, so the texts are kept as bytes and parsed on first read.
  */
-export type RecordedEntry = Omit<JournalEntry, 'id' | 'request' | 'response'> & { details: JournalDetails | (() => JournalDetails) };
+export type RecordedEntry = Omit<JournalEntry, 'id' | 'request' | 'response'> & { details: JournalDetails | DetailTexts };
 
-type StoredEntry = Omit<JournalEntry, 'request' | 'response'> & { details: JournalDetails | (() => JournalDetails) };
+/** Details in the byte ring: where they start (counted over every byte ever written) and how long. */
+interface RingSpan {
+  start: number;
+  length: number;
+}
 
-function materialize(stored: StoredEntry): JournalEntry {
-  if (typeof stored.details === 'function') stored.details = stored.details();
-  const { details, ...fields } = stored;
-  return { ...fields, ...details };
+type StoredEntry = Omit<JournalEntry, 'request' | 'response'> & { details: JournalDetails | RingSpan | Uint8Array };
+
+/** Ring bytes per entry (a 50-user batch_open with its answer is about 8 KiB), and for all. */
+export const DETAIL_BYTES_PER_ENTRY = 8 * 1024;
+export const MAX_DETAIL_BYTES = 64 * 1024 * 1024;
+
+const SEPARATOR = '\u0000';
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+function parseText(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+const isSpan = (details: StoredEntry['details']): details is RingSpan => 'start' in details;
+
+function parseDetails(text: string): JournalDetails {
+  const [requestHeaders, query, requestBody, responseHeaders, responseBody] = text.split(SEPARATOR).map(parseText) as [
+    Record<string, string>,
+    Record<string, unknown>,
+    unknown,
+    Record<string, string>,
+    unknown,
+  ];
+  return { request: { headers: requestHeaders, query, body: requestBody }, response: { headers: responseHeaders, body: responseBody } };
 }
 
 export interface JournalQuery {
@@ -53,24 +85,81 @@ export interface JournalQuery {
   limit?: number;
 }
 
+/**
+ * The journal keeps the newest `limit` requests, and their details as UTF-8 bytes in one ring
+ * allocated once (limit × DETAIL_BYTES_PER_ENTRY, at most MAX_DETAIL_BYTES): a request's details are written into it, not
+ * allocated. Kept as objects or strings, a thousand requests alive at once were promoted out of
+ * the young generation and collected there, a full collection every ~200 ms on a busy server. The
+ * ring also bounds the journal in bytes: when new details need the space of the oldest entries,
+ * those entries leave the journal early.
+ */
 export class Journal {
   private readonly entries: (StoredEntry | undefined)[];
+  private readonly ring: Uint8Array;
   private next = 0;
   private size = 0;
   private lastId = 0;
+  /** Bytes written to the ring since it was made (positions count over laps). */
+  private written = 0;
 
   constructor(readonly limit: number) {
     this.entries = new Array(limit);
+    // Zero-filled on demand: pages count towards RSS only once details reach them.
+    this.ring = new Uint8Array(Math.min(limit * DETAIL_BYTES_PER_ENTRY, MAX_DETAIL_BYTES));
   }
 
   /** Records an entry and returns its id. */
   add(entry: RecordedEntry): number {
     const id = ++this.lastId;
     if (this.limit === 0) return id;
-    this.entries[this.next] = { id, ...entry };
+    const { details, ...fields } = entry;
+    const stored: StoredEntry = { id, ...fields, details: Array.isArray(details) ? this.keep(details.join(SEPARATOR)) : details };
+    this.entries[this.next] = stored;
     this.next = (this.next + 1) % this.limit;
     this.size = Math.min(this.size + 1, this.limit);
     return id;
+  }
+
+  private keep(text: string): RingSpan | Uint8Array {
+    const capacity = this.ring.length;
+    // At most 3 bytes per UTF-16 unit; what could fill a quarter of the ring is kept on its own.
+    const bound = text.length * 3;
+    if (bound > capacity / 4) return encoder.encode(text);
+    let offset = this.written % capacity;
+    if (offset + bound > capacity) {
+      this.written += capacity - offset;
+      offset = 0;
+    }
+    this.dropOverwritten(this.written + bound - capacity);
+    const { written } = encoder.encodeInto(text, this.ring.subarray(offset, offset + bound));
+    const span = { start: this.written, length: written };
+    this.written += written;
+    return span;
+  }
+
+  /** Drops the oldest entries up to the last whose details start before `position` (those bytes are about to be reused). */
+  private dropOverwritten(position: number) {
+    const oldest = this.next - this.size + this.limit;
+    let drop = 0;
+    for (let i = 0; i < this.size; i++) {
+      const details = this.entries[(oldest + i) % this.limit]!.details;
+      if (!isSpan(details)) continue;
+      if (details.start >= position) break;
+      drop = i + 1;
+    }
+    for (let i = 0; i < drop; i++) this.entries[(oldest + i) % this.limit] = undefined;
+    this.size -= drop;
+  }
+
+  private materialize(stored: StoredEntry): JournalEntry {
+    const { details } = stored;
+    if (details instanceof Uint8Array) stored.details = parseDetails(decoder.decode(details));
+    else if (isSpan(details)) {
+      const offset = details.start % this.ring.length;
+      stored.details = parseDetails(decoder.decode(this.ring.subarray(offset, offset + details.length)));
+    }
+    const { details: ready, ...fields } = stored;
+    return { ...fields, ...(ready as JournalDetails) };
   }
 
   /** Newest first. */
@@ -98,7 +187,7 @@ export class Journal {
     const limit = query.limit ?? Number.POSITIVE_INFINITY;
     for (const entry of this.newestFirst()) {
       if (out.length >= limit) break;
-      if (Journal.matches(entry, query)) out.push(materialize(entry));
+      if (Journal.matches(entry, query)) out.push(this.materialize(entry));
     }
     return out;
   }
@@ -116,5 +205,6 @@ export class Journal {
     this.entries.fill(undefined);
     this.next = 0;
     this.size = 0;
+    this.written = 0;
   }
 }

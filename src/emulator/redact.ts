@@ -26,7 +26,8 @@ function redactAuthorization(value: string): string {
 
 export function redactHeaders(headers: Record<string, unknown>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
+  for (const name in headers) {
+    const value = headers[name];
     if (value === undefined) continue;
     const text = Array.isArray(value) ? value.join(', ') : String(value);
     const lower = name.toLowerCase();
