@@ -28,18 +28,18 @@ export function isActive(open: Pick<UserStatusOpen, 'end_time'>, nowSeconds: num
   return open.end_time > nowSeconds;
 }
 
+/** Whether `open` outranks `best` for display: a higher priority (smaller number), then the later opened. */
+export function ranksAbove(open: Pick<OpenRank, 'priority' | 'opened_at'>, best: Pick<OpenRank, 'priority' | 'opened_at'>): boolean {
+  return open.priority < best.priority || (open.priority === best.priority && open.opened_at > best.opened_at);
+}
+
 /** What the user's client shows now: the highest-priority (smallest number) active open whose sync is on. */
 export function shownStatus<T extends OpenRank>(opens: readonly T[], nowSeconds: number): T | undefined {
   let best: T | undefined;
   for (const open of opens) {
     if (!open.sync_on || !isActive(open, nowSeconds)) continue;
-    if (
-      !best ||
-      open.priority < best.priority ||
-      (open.priority === best.priority && open.opened_at > best.opened_at)
-    ) {
-      best = open;
-    }
+    // On a tie the earlier in the list stays.
+    if (!best || ranksAbove(open, best)) best = open;
   }
   return best;
 }

@@ -8,7 +8,7 @@ import type { SystemStatus, SystemStatusDefinition } from '../../domain/system-s
 import { isStorableText, statusNames } from '../../domain/system-status.js';
 import type { ResolvedUser } from '../../domain/user-resolution.js';
 import type { UserState } from '../../domain/batch-open.js';
-import type { OpenRank, UserStatusOpen } from '../../domain/user-status.js';
+import { type OpenRank, ranksAbove, type UserStatusOpen } from '../../domain/user-status.js';
 import {
   type AccessTokenRecord,
   type AppRecord,
@@ -568,19 +568,24 @@ export class MemoryRepository implements StoreTransaction {
       const state: UserState = { opens: [] };
       let known = false;
       if (opens) {
+        // Of the other statuses only the open that would be shown matters to ranking; it keeps its
+        // place before or after this status's open, so that ties fall as over all of them.
+        let best: OpenRow | undefined;
+        let bestFirst = false;
         for (const open of opens.values()) {
           if (open.end_time <= nowSeconds) continue;
           known = true;
           const syncOn = preferences === undefined ? open.open_by_default : (preferences.get(open.system_status_id)?.sync_on ?? open.open_by_default);
-          if (open.system_status_id === systemStatusId) {
-            const full = toStoredOpen(open, syncOn);
-            state.open = full;
-            state.opens.push(full);
-          } else {
-            const rank: OpenRank = { system_status_id: open.system_status_id, end_time: open.end_time, opened_at: open.opened_at, priority: open.priority, sync_on: syncOn };
-            state.opens.push(rank);
+          if (open.system_status_id === systemStatusId) state.open = toStoredOpen(open, syncOn);
+          else if (syncOn && (!best || ranksAbove(open, best))) {
+            best = open;
+            bestFirst = state.open === undefined;
           }
         }
+        const rank: OpenRank | undefined = best && { system_status_id: best.system_status_id, end_time: best.end_time, opened_at: best.opened_at, priority: best.priority, sync_on: true };
+        if (rank && bestFirst) state.opens.push(rank);
+        if (state.open) state.opens.push(state.open);
+        if (rank && !bestFirst) state.opens.push(rank);
       }
       const preference = preferences?.get(systemStatusId);
       if (preference) {
