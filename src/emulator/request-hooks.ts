@@ -178,6 +178,11 @@ export function journalHooks(services: Services, journal: Journal, metrics: Metr
           record(request, reply, trace, null, null);
           return done();
         }
+        const cached = services.auth.cachedApp(appId);
+        if (cached) {
+          record(request, reply, trace, appId, cached.tenant_key);
+          return done();
+        }
         services.auth.app(appId).then((app) => {
           record(request, reply, trace, appId, app?.tenant_key ?? null);
           done();

@@ -32,6 +32,11 @@ export class AuthCache {
     return tenant ? { token: token!, app: app!, tenant } : undefined;
   }
 
+  /** The app's row when it is cached and fresh. */
+  cachedApp(appId: string): AppRecord | undefined {
+    return this.apps.get(appId);
+  }
+
   token(digest: string): Promise<AccessTokenRecord | undefined> {
     return this.tokens.fetch(digest);
   }
