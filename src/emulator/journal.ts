@@ -52,7 +52,8 @@ const SEPARATOR = '\u0000';
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-function parseText(text: string): unknown {
+/** A body as the journal shows it: parsed JSON, or the text itself when it is not JSON. */
+export function parseText(text: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch {

@@ -5,7 +5,7 @@ import { PlatformError } from '../domain/errors.js';
 import type { Services } from '../operations/context.js';
 import { apiOfRoute, isTokenApi, type JournalApiId } from './api-ids.js';
 import type { FaultRule, FaultRules } from './faults.js';
-import type { DetailTexts, Journal } from './journal.js';
+import { type DetailTexts, type Journal, parseText } from './journal.js';
 import type { Metrics } from './metrics.js';
 import { redactBody, redactHeaders, redactQuery } from './redact.js';
 
@@ -25,15 +25,6 @@ declare module 'fastify' {
 }
 
 const stringOrUndefined = (value: unknown) => (typeof value === 'string' ? value : undefined);
-
-/** A body as the journal shows it: parsed JSON, or the text itself when it is not JSON. */
-function parseText(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
-  }
-}
 
 /** Every answer of the platform surface starts with its code: read it without parsing the rest. */
 const LEADING_CODE = /^\{"code":(-?\d+)[,}]/;
@@ -94,8 +85,8 @@ function rawQuery(search: string): Record<string, string | string[]> {
 type Done = (error?: Error) => void;
 
 /**
- * The journal, metrics and log line of every Open API request. Callback hooks, not async ones:
- * they run on every request, and a promise per hook is most of what they would cost.
+ * The journal, metrics and log line of every Open API request. Callback hooks, not async ones,
+ * so that none costs a promise per request.
  */
 export function journalHooks(services: Services, journal: Journal, metrics: Metrics) {
   function record(request: FastifyRequest, reply: FastifyReply, trace: Trace, appId: string | null, tenantKey: string | null) {
