@@ -31,10 +31,10 @@ export type JournalDetails = Pick<JournalEntry, 'request' | 'response'>;
 export type DetailTexts = [requestHeaders: string, query: string, requestBody: string, responseHeaders: string, responseBody: string];
 
 /**
- * An entry as recorded: the fields queries filter on, and its details either ready or as JSON
- * texts. Most entries are never read, so the texts are kept as bytes and parsed on first read.
+ * An entry as recorded: the fields queries filter on, and its details as JSON texts. Most entries
+ * are never read, so the texts are kept as bytes and parsed on first read.
  */
-export type RecordedEntry = Omit<JournalEntry, 'id' | 'request' | 'response'> & { details: JournalDetails | DetailTexts };
+export type RecordedEntry = Omit<JournalEntry, 'id' | 'request' | 'response'> & { details: DetailTexts };
 
 /** Details in the byte ring: where they start (counted over every byte ever written) and how long. */
 interface RingSpan {
@@ -88,11 +88,11 @@ export interface JournalQuery {
 
 /**
  * The journal keeps the newest `limit` requests, and their details as UTF-8 bytes in one ring
- * allocated once (limit × DETAIL_BYTES_PER_ENTRY, at most MAX_DETAIL_BYTES): a request's details are written into it, not
- * allocated. Kept as objects or strings, a thousand requests alive at once were promoted out of
- * the young generation and collected there, a full collection every ~200 ms on a busy server. The
- * ring also bounds the journal in bytes: when new details need the space of the oldest entries,
- * those entries leave the journal early.
+ * allocated once (limit × DETAIL_BYTES_PER_ENTRY, at most MAX_DETAIL_BYTES): a request's details
+ * are written into it, not allocated. Kept as objects or strings, a thousand requests alive at
+ * once were promoted out of the young generation and collected there, a full collection every
+ * ~200 ms on a busy server. The ring also bounds the journal in bytes: when new details need the
+ * space of the oldest entries, those entries leave the journal early.
  */
 export class Journal {
   private readonly entries: (StoredEntry | undefined)[];
@@ -114,8 +114,7 @@ export class Journal {
     const id = ++this.lastId;
     if (this.limit === 0) return id;
     const { details, ...fields } = entry;
-    const stored: StoredEntry = { id, ...fields, details: Array.isArray(details) ? this.keep(details.join(SEPARATOR)) : details };
-    this.entries[this.next] = stored;
+    this.entries[this.next] = { id, ...fields, details: this.keep(details.join(SEPARATOR)) };
     this.next = (this.next + 1) % this.limit;
     this.size = Math.min(this.size + 1, this.limit);
     return id;

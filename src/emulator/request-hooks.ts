@@ -89,8 +89,7 @@ type Done = (error?: Error) => void;
  * so that none costs a promise per request.
  */
 export function journalHooks(services: Services, journal: Journal, metrics: Metrics) {
-  function record(request: FastifyRequest, reply: FastifyReply, trace: Trace, appId: string | null, tenantKey: string | null) {
-    const api = apiOfRoute(request.method, request.routeOptions.url) ?? null;
+  function record(request: FastifyRequest, reply: FastifyReply, trace: Trace, api: JournalApiId | null, appId: string | null, tenantKey: string | null) {
     const { payload, bodyText } = trace;
     const url = request.url;
     const mark = url.indexOf('?');
@@ -161,26 +160,26 @@ export function journalHooks(services: Services, journal: Journal, metrics: Metr
     onResponse(request: FastifyRequest, reply: FastifyReply, done: Done) {
       const trace = request.journalTrace;
       if (!trace) return done();
-      const api = apiOfRoute(request.method, request.routeOptions.url);
+      const api = apiOfRoute(request.method, request.routeOptions.url) ?? null;
       if (api && isTokenApi(api)) {
         // The token endpoints carry no token: the app is the one the body names.
         const appId = stringOrUndefined((request.body as { app_id?: unknown } | undefined)?.app_id) ?? null;
         if (!appId) {
-          record(request, reply, trace, null, null);
+          record(request, reply, trace, api, null, null);
           return done();
         }
         const cached = services.auth.cachedApp(appId);
         if (cached) {
-          record(request, reply, trace, appId, cached.tenant_key);
+          record(request, reply, trace, api, appId, cached.tenant_key);
           return done();
         }
         services.auth.app(appId).then((app) => {
-          record(request, reply, trace, appId, app?.tenant_key ?? null);
+          record(request, reply, trace, api, appId, app?.tenant_key ?? null);
           done();
         }, done);
         return;
       }
-      record(request, reply, trace, request.caller?.app.app_id ?? null, request.caller?.tenant.tenant_key ?? null);
+      record(request, reply, trace, api, request.caller?.app.app_id ?? null, request.caller?.tenant.tenant_key ?? null);
       done();
     },
   };

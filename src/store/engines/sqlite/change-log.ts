@@ -1,8 +1,8 @@
 // The embedded engine's durability: the transactions committed in one turn of the event loop
 // are one appended row of sysstatus_change_log (a sequential write, not ~50 random B-tree
 // pages), and the tables of schema.ts are brought up to date in the background by folding the
-// latest image of each changed row into them. The tables plus the unfolded log are the whole state: a start loads
-// the tables and replays the log over them. Row images are absolute, so replaying a record
+// latest image of each changed row into them. The tables plus the unfolded log are the whole
+// state: a start loads the tables and replays the log over them. Row images are absolute, so replaying a record
 // over tables that a fold already brought further is harmless, and a crash mid-fold loses nothing.
 import type SqliteDatabase from 'better-sqlite3';
 import type { ChangeSink, RowChange } from '../../memory/memory-store.js';

@@ -42,7 +42,8 @@ function openDatabase(file: string): SqliteDatabase.Database {
 
 /**
  * The embedded engine: the live state in memory (src/store/memory), made durable by one appended
- * log row per turn of the event loop (group commit) in a SQLite file, folded into the tables in the background (change-log.ts).
+ * log row per turn of the event loop (group commit) in a SQLite file, folded into the tables in
+ * the background (change-log.ts).
  * Without a file (--memory) there is nothing to make durable.
  */
 export async function openSqliteStore(options: { file?: string; fold?: Partial<FoldPolicy> }): Promise<Store> {
