@@ -1,11 +1,13 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import * as initial from './migrations/2026-11-25-0001-initial.js';
 import * as pendingSyncOff from './migrations/2026-12-02-0001-pending-sync-off.js';
+import * as stateImage from './migrations/2026-12-06-0001-state-image.js';
 
 // Listed here rather than read from disk, so the built and the tsx-run server see the same set.
 const MIGRATIONS: Record<string, Migration> = {
   '2026-11-25-0001-initial': initial,
   '2026-12-02-0001-pending-sync-off': pendingSyncOff,
+  '2026-12-06-0001-state-image': stateImage,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -9,6 +9,9 @@ import { type TableCodec, tableNumber, type UserIdRow } from './tables.js';
 class TextNumbers {
   private readonly numbers = new Map<string, number>();
   readonly texts: string[] = [];
+  constructor(texts: readonly string[] = []) {
+    for (const text of texts) this.numbers.set(text, this.texts.push(text) - 1);
+  }
   private lastText: string | undefined;
   private lastNumber = 0;
   number(text: string): number {
@@ -49,6 +52,22 @@ function hashWords(id: string, into: Uint32Array): boolean {
 
 const hexOf = (word: number) => word.toString(16).padStart(8, '0');
 
+/** The user_ids table's arrays as they are (memory/state-image.ts writes and reads them). */
+export interface UserIdTableImage {
+  entries: number;
+  words: Uint32Array;
+  kinds: Uint8Array;
+  tenants: Uint32Array;
+  owners: Uint32Array;
+  slots: Int32Array;
+  removedSlots: number;
+  free: number[];
+  texts: string[];
+  /** Per entry; undefined for a free entry. */
+  userIds: (string | undefined)[];
+  other: UserIdRow[];
+}
+
 /**
  * `user_ids`: every derived ID is `ou_` or `on_` and 32 hex digits of a hash, so an entry is the
  * digits as four words, its type and prefix, its tenant and owner as text numbers, and its user_id
@@ -64,10 +83,10 @@ export class UserIdTable implements TableState<UserIdRow> {
   private owners = new Uint32Array(1024);
   private userIds: (string | undefined)[] = [];
   private entries = 0;
-  private readonly free: number[] = [];
+  private free: number[] = [];
   private slots = new Int32Array(2048).fill(EMPTY);
   private removedSlots = 0;
-  private readonly texts = new TextNumbers();
+  private texts = new TextNumbers();
   private readonly other = new Map<string, UserIdRow>();
   private readonly probe = new Uint32Array(4);
 
@@ -177,6 +196,45 @@ export class UserIdTable implements TableState<UserIdRow> {
     yield* this.other.values();
   }
 
+  /** Views of the arrays (not copies): valid until the next change. */
+  image(): UserIdTableImage {
+    const entries = this.entries;
+    return {
+      entries,
+      words: this.words.subarray(0, entries * 4),
+      kinds: this.kinds.subarray(0, entries),
+      tenants: this.tenants.subarray(0, entries),
+      owners: this.owners.subarray(0, entries),
+      slots: this.slots,
+      removedSlots: this.removedSlots,
+      free: this.free,
+      texts: this.texts.texts,
+      userIds: this.userIds,
+      other: [...this.other.values()],
+    };
+  }
+
+  /** Takes over an image's arrays (copies of the typed ones: the image's bytes may be kept elsewhere) in place of an empty table. */
+  loadImage(image: UserIdTableImage): void {
+    if (this.size !== 0) throw new Error('user_ids: an image loads into an empty table only');
+    const capacity = Math.max(1024, 2 ** Math.ceil(Math.log2(Math.max(1, image.entries))));
+    const copied = <A extends Uint8Array | Uint32Array>(next: A, source: ArrayLike<number>) => {
+      next.set(source);
+      return next;
+    };
+    this.words = copied(new Uint32Array(capacity * 4), image.words);
+    this.kinds = copied(new Uint8Array(capacity), image.kinds);
+    this.tenants = copied(new Uint32Array(capacity), image.tenants);
+    this.owners = copied(new Uint32Array(capacity), image.owners);
+    this.slots = new Int32Array(image.slots);
+    this.removedSlots = image.removedSlots;
+    this.entries = image.entries;
+    this.free = image.free.slice();
+    this.texts = new TextNumbers(image.texts);
+    this.userIds = image.userIds;
+    for (const row of image.other) this.other.set(row.id_value, row);
+  }
+
   private ensureEntries() {
     if (this.entries <= this.kinds.length) return;
     const capacity = this.kinds.length * 2;
@@ -262,5 +320,16 @@ export class KeyPairTable<R extends object> implements TableState<R> {
 
   *rows(): Iterable<R> {
     for (const [first, set] of this.sets) for (const second of set) yield this.row(first, second);
+  }
+
+  /** Each first part with its second parts, as they are (memory/state-image.ts). */
+  groups(): Iterable<[string, Set<string>]> {
+    return this.sets;
+  }
+
+  /** One first part's second parts at once, into an empty table (an image's load). */
+  loadGroup(first: string, seconds: readonly string[]): void {
+    if (this.sets.has(first)) throw new Error(`${this.codec.name}: ${first} loaded twice`);
+    if (seconds.length > 0) this.sets.set(first, new Set(seconds));
   }
 }

@@ -4,10 +4,19 @@
 // latest image of each changed row into them. The tables plus the unfolded log are the whole
 // state: a start loads the tables and replays the log over them. Row images are absolute, so replaying a record
 // over tables that a fold already brought further is harmless, and a crash mid-fold loses nothing.
+// A clean close also writes the state's image (state-image-file.ts), which the next start loads
+// instead of the tables when it is still valid.
 import type SqliteDatabase from 'better-sqlite3';
 import type { ChangeSink, RowChange } from '../../memory/memory-store.js';
-import { Nested, type MemoryState } from '../../memory/state.js';
+import { MemoryState, Nested } from '../../memory/state.js';
 import { CODECS, tableNumber, usersCodec } from '../../memory/tables.js';
+import type { ImagePoint, StateImageFile } from './state-image-file.js';
+
+/** A point a test may stop the process at, as a crash would: a fold step before or after its commit, or one of the image's. */
+export type StopPoint = 'fold:before-commit' | 'fold:after-commit' | ImagePoint;
+
+/** What a test's stop throws: the process ends there, nothing after it runs. */
+export class ProcessStop extends Error {}
 
 export interface FoldPolicy {
   /** Fold once this many bytes of records wait (bounds the log and the replay at start). */
@@ -75,6 +84,11 @@ export class ChangeLog implements ChangeSink {
   private folding: Promise<void> | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
   private closed = false;
+  private state: MemoryState | undefined;
+  /** A row names a state image: the first fold step removes it (state-image-file.ts). */
+  private imageNamed = false;
+  /** The image's bytes while the state is still exactly what it loaded from them. */
+  private loadedImage: Buffer | undefined;
   private readonly append_: SqliteDatabase.Statement<[string]>;
   private readonly truncate: SqliteDatabase.Statement<[number]>;
   private readonly upserts: SqliteDatabase.Statement[];
@@ -83,6 +97,8 @@ export class ChangeLog implements ChangeSink {
   constructor(
     private readonly database: SqliteDatabase.Database,
     private readonly policy: FoldPolicy = DEFAULT_FOLD_POLICY,
+    private readonly image?: StateImageFile,
+    private readonly stopAt?: (point: StopPoint) => void,
   ) {
     database.exec(`create table if not exists ${LOG_TABLE} (seq integer primary key, changes text not null)`);
     this.append_ = database.prepare(`insert into ${LOG_TABLE} (changes) values (?)`);
@@ -95,8 +111,19 @@ export class ChangeLog implements ChangeSink {
     );
   }
 
-  /** Loads the tables and replays the unfolded log into the state. */
-  load(state: MemoryState): void {
+  /** The state: the valid image's, or the tables', with the unfolded log replayed over it. */
+  load(): MemoryState {
+    this.imageNamed = this.image?.isNamed() ?? false;
+    const image = this.image?.read();
+    const state = image?.state ?? this.loadTables();
+    this.state = state;
+    const replayed = this.replay(state);
+    if (image && !replayed) this.loadedImage = image.bytes;
+    return state;
+  }
+
+  private loadTables(): MemoryState {
+    const state = new MemoryState();
     // Users first: the rows that name a user share its user_id string (memory/compact-tables.ts).
     const users = tableNumber(usersCodec);
     for (const index of [users, ...[...CODECS.keys()].filter((other) => other !== users)]) {
@@ -104,13 +131,26 @@ export class ChangeLog implements ChangeSink {
       const rows = this.database.prepare(`select ${codec.columns.join(', ')} from ${codec.name}`).raw().iterate() as Iterable<unknown[]>;
       for (const values of rows) state.apply(index, values, []);
     }
+    return state;
+  }
+
+  /** Replays the log over the state; whether it held anything. */
+  private replay(state: MemoryState): boolean {
+    let replayed = false;
     const records = this.database.prepare(`select seq, changes from ${LOG_TABLE} order by seq`).raw().iterate() as Iterable<[number, string]>;
     for (const [seq, text] of records) {
       const changes = decodeRecord(text);
       for (const change of changes) state.apply(change[0], change[1], change[2] ?? []);
       this.remember(changes, text.length);
       this.lastSeq = seq;
+      replayed = true;
     }
+    return replayed;
+  }
+
+  /** The image the state was loaded from, while nothing has changed since (a start state then needs no copy of its own). */
+  unchangedImage(): Buffer | undefined {
+    return this.loadedImage;
   }
 
   /** The records of several transactions become one log row: replayed in order, durable together. */
@@ -119,6 +159,7 @@ export class ChangeLog implements ChangeSink {
     const changes = records.length === 1 ? records[0] : records.flat();
     const text = encodeRecord(changes);
     this.lastSeq = Number(this.append_.run(text).lastInsertRowid);
+    this.loadedImage = undefined;
     this.remember(changes, text.length);
     if (this.pendingBytes >= this.policy.maxLogBytes || this.dirtyRows >= this.policy.maxDirtyRows) void this.fold();
     else this.armIdleFold();
@@ -165,20 +206,37 @@ export class ChangeLog implements ChangeSink {
 
   private writeStep(images: readonly RowChange[], truncateThrough: number | undefined) {
     this.database.transaction(() => {
+      // Before any table changes: once this fold truncates the log, image + log are not the state.
+      if (this.imageNamed) this.image!.forgetInTransaction();
       for (const image of images) {
         if (image[1]) this.upserts[image[0]].run(image[1]);
         else this.deletes[image[0]].run(image[2]);
       }
       if (truncateThrough !== undefined) this.truncate.run(truncateThrough);
+      this.stopAt?.('fold:before-commit');
     })();
+    this.imageNamed = false;
+    this.stopAt?.('fold:after-commit');
   }
 
-  /** Folds everything, so the tables alone hold the state, and closes the database. */
+  /**
+   * Folds everything, so the tables alone hold the state, writes the state's image (unless the
+   * valid one already is it) and closes the database. A failed image costs the next start its
+   * speed, not data: it is reported and the close goes on.
+   */
   async close(): Promise<void> {
     clearTimeout(this.idleTimer);
     await this.folding;
     this.closed = true;
     await this.fold();
+    if (this.image && this.state && !(this.imageNamed && this.loadedImage)) {
+      try {
+        this.image.write(this.state);
+      } catch (error) {
+        if (error instanceof ProcessStop) throw error;
+        process.emitWarning(`state image not written (${(error as Error).message}): the next start loads the tables`, { code: 'SYSSTATUS_STATE_IMAGE' });
+      }
+    }
     this.database.close();
   }
 }

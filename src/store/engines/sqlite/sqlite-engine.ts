@@ -8,7 +8,8 @@ import { MemoryState } from '../../memory/state.js';
 import { migrateToLatest } from '../../migrate.js';
 import type { Database } from '../../schema.js';
 import type { Store } from '../../store.js';
-import { ChangeLog, DEFAULT_FOLD_POLICY, type FoldPolicy } from './change-log.js';
+import { ChangeLog, DEFAULT_FOLD_POLICY, type FoldPolicy, type StopPoint } from './change-log.js';
+import { StateImageFile } from './state-image-file.js';
 import { withStatementCache } from './statement-cache.js';
 
 const sqliteDialect: EngineDialect = {
@@ -46,9 +47,8 @@ function openDatabase(file: string): SqliteDatabase.Database {
  * the background (change-log.ts).
  * Without a file (--memory) there is nothing to make durable.
  */
-export async function openSqliteStore(options: { file?: string; fold?: Partial<FoldPolicy> }): Promise<Store> {
-  const state = new MemoryState();
-  if (!options.file) return new MemoryStore(state, undefined);
+export async function openSqliteStore(options: { file?: string; fold?: Partial<FoldPolicy>; stopAt?: (point: StopPoint) => void }): Promise<Store> {
+  if (!options.file) return new MemoryStore(new MemoryState(), undefined);
   const database = openDatabase(options.file);
   // The tables hold final row images folded in any order; the memory state keeps the references whole.
   database.pragma('foreign_keys = OFF');
@@ -56,9 +56,9 @@ export async function openSqliteStore(options: { file?: string; fold?: Partial<F
   const migrations = new Kysely<Database>({ dialect: new SqliteDialect({ database: { prepare: (sql) => database.prepare(sql), close: () => {} } }) });
   await migrateToLatest(migrations);
   await migrations.destroy();
-  const log = new ChangeLog(database, { ...DEFAULT_FOLD_POLICY, ...options.fold });
-  log.load(state);
-  return new MemoryStore(state, log);
+  const image = options.file === ':memory:' ? undefined : new StateImageFile(database, `${options.file}-image`, options.stopAt);
+  const log = new ChangeLog(database, { ...DEFAULT_FOLD_POLICY, ...options.fold }, image, options.stopAt);
+  return new MemoryStore(log.load(), log);
 }
 
 /**

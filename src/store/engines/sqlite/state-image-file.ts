@@ -1,0 +1,122 @@
+// When the state image beside the database may be trusted. The image (memory/state-image.ts) is
+// written only when the change log is empty, so it holds the state as of the tables then; a row
+// of sysstatus_state_image names it, and that row is what makes it valid: a start that finds the
+// row and a whole image file with the same id loads the image and replays every log row (all of
+// them came after it) instead of stepping through the tables. The first fold after that deletes
+// the row in its own first transaction, before any table changes, because once it truncates the
+// log, image + log no longer make the state. Any doubt (no row, no file, another id, a damaged,
+// truncated or other-version file) means the tables and the log, which stay whole throughout.
+//
+// Every order of events a crash can cut, written image first, row last:
+// - crash while the temporary file is written or before its rename: the row (if any) names an
+//   older id or none; the half-written file has another name. Tables + log.
+// - crash after the rename, before the row is committed: the file's id is not the row's. Tables + log.
+// - crash after the row is committed: the image and the (empty) log are the state, and so are the
+//   tables: either start is right. The file was fsynced, and its directory, before the row was
+//   written, so a power loss cannot keep the row without the file.
+// - crash after a start from the image, before any fold: image + log (nothing truncated). Right.
+// - crash in or after the first fold: that fold's first transaction removed the row together with
+//   its first table writes, or did not commit at all (then the log is untouched). Tables + log.
+// - a release without this file cannot open the folder (see the migration), so nothing folds the
+//   log behind the image's back.
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { dirname } from 'node:path';
+import type SqliteDatabase from 'better-sqlite3';
+import { decodeState, encodeState, imageId } from '../../memory/state-image.js';
+import type { MemoryState } from '../../memory/state.js';
+
+const META = 'sysstatus_state_image';
+
+/** A point of the image's life a test may stop the process at (as a crash would). */
+export type ImagePoint = 'image:temporary-written' | 'image:renamed';
+
+export class StateImageFile {
+  private readonly named: SqliteDatabase.Statement<[], { id: string }>;
+  private readonly forget: SqliteDatabase.Statement<[]>;
+  private readonly record: SqliteDatabase.Statement<[string]>;
+
+  constructor(
+    private readonly database: SqliteDatabase.Database,
+    /** The image's path: the database file's, with `-image` (like SQLite's own -wal and -shm). */
+    readonly file: string,
+    private readonly stopAt?: (point: ImagePoint) => void,
+  ) {
+    this.named = database.prepare(`select id from ${META}`);
+    this.forget = database.prepare(`delete from ${META}`);
+    this.record = database.prepare(`insert into ${META} (id) values (?)`);
+  }
+
+  /** Whether a row names an image: then the first fold must remove it. */
+  isNamed(): boolean {
+    return this.named.get() !== undefined;
+  }
+
+  /** The state the named image holds and the image's bytes, or undefined when there is none to trust. */
+  read(): { state: MemoryState; bytes: Buffer } | undefined {
+    const row = this.named.get();
+    if (!row) return undefined;
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(this.file);
+    } catch (error) {
+      warn(`state image ${this.file} not read (${(error as Error).message}): loading the tables`);
+      return undefined;
+    }
+    try {
+      return { state: decodeState(bytes, row.id), bytes };
+    } catch (error) {
+      warn(`state image ${this.file} not used (${(error as Error).message}): loading the tables`);
+      return undefined;
+    }
+  }
+
+  /** Inside a fold's first transaction: the image no longer makes the state with the log. */
+  forgetInTransaction(): void {
+    this.forget.run();
+  }
+
+  /** Writes the state's image and names it; call only when the log is empty (tables == state). */
+  write(state: MemoryState): void {
+    const id = randomUUID();
+    const bytes = encodeState(state, id);
+    const temporary = `${this.file}.tmp`;
+    const fd = openSync(temporary, 'w');
+    try {
+      for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    this.stopAt?.('image:temporary-written');
+    renameSync(temporary, this.file);
+    syncDirectory(dirname(this.file));
+    this.stopAt?.('image:renamed');
+    this.database.transaction(() => {
+      this.forget.run();
+      this.record.run(id);
+    })();
+  }
+
+  /** The bytes of the file when they are the named image's (a start state needs no new copy then). */
+  static idOf(bytes: Buffer): string | undefined {
+    return imageId(bytes);
+  }
+
+  remove(): void {
+    rmSync(this.file, { force: true });
+  }
+}
+
+function syncDirectory(directory: string) {
+  const fd = openSync(directory, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function warn(message: string) {
+  process.emitWarning(message, { code: 'SYSSTATUS_STATE_IMAGE' });
+}

@@ -1,0 +1,403 @@
+// A binary image of the whole MemoryState, so that a start does not step through millions of
+// SQLite rows (about 1 µs each into JS) nor build them one object at a time: tables are written
+// column by column (typed arrays for numbers, small dictionaries for repeated values, one JSON
+// text per text column, which V8 parses far faster than rows arrive from a driver), and the two
+// compact tables write their typed arrays as they are. The rows that name a user refer to the
+// users table's row by number, so a load shares the users' own strings as a load from the tables
+// does. engines/sqlite/state-image-file.ts decides when an image may be trusted.
+import { endianness } from 'node:os';
+import { crc32 } from 'node:zlib';
+import type { UserIdTableImage } from './compact-tables.js';
+import { MemoryState } from './state.js';
+import type { UserRecord } from '../store.js';
+import { CODECS, tableNumber, type TableCodec, type UserIdRow, usersCodec, userIdsCodec, contactUsersCodec } from './tables.js';
+
+/** Bumped whenever the encoding or what a table keeps changes: an image of another version is never read. */
+export const IMAGE_VERSION = 1;
+const MAGIC = Buffer.from('SYSSTIMG', 'latin1');
+/** Magic, version, header length, checksum, reserved: then the header (JSON) and the body, both 8-byte aligned. */
+const PREAMBLE = 24;
+/** A column with at most this many distinct values is a dictionary and small indices. */
+const DICTIONARY_LIMIT = 4096;
+
+export class ImageError extends Error {}
+
+type Column =
+  | { kind: 'dict'; values: unknown[]; width: 1 | 2 | 4; segment: number }
+  | { kind: 'f64'; segment: number }
+  | { kind: 'json'; segment: number };
+
+interface RowsImage {
+  rows: number;
+  columns: Column[];
+}
+
+interface Header {
+  version: number;
+  id: string;
+  endianness: string;
+  /** Every table's name and columns: an image of another schema is refused even if the version was not bumped. */
+  schema: string;
+  body: number;
+  segments: [offset: number, length: number][];
+  tables: {
+    /** Every table but the two compact ones, by table number. */
+    rows: (RowsImage | null)[];
+    userIds: {
+      entries: number;
+      removedSlots: number;
+      texts: string[];
+      words: number;
+      kinds: number;
+      tenants: number;
+      owners: number;
+      slots: number;
+      free: number;
+      users: number;
+      unresolved: number;
+      other: RowsImage;
+    };
+    contactUsers: { firsts: string[]; counts: number; users: number; unresolved: number };
+  };
+}
+
+const SCHEMA = JSON.stringify(CODECS.map((codec) => [codec.name, codec.columns, codec.keyColumns]));
+const USERS = tableNumber(usersCodec);
+const USER_IDS = tableNumber(userIdsCodec);
+const CONTACT_USERS = tableNumber(contactUsersCodec);
+
+class Segments {
+  readonly parts: Uint8Array[] = [];
+  readonly list: [number, number][] = [];
+  length = 0;
+
+  add(data: ArrayBufferView): number {
+    const pad = (8 - (this.length % 8)) % 8;
+    if (pad) {
+      this.parts.push(new Uint8Array(pad));
+      this.length += pad;
+    }
+    this.list.push([this.length, data.byteLength]);
+    this.parts.push(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+    this.length += data.byteLength;
+    return this.list.length - 1;
+  }
+
+  json(value: unknown): number {
+    return this.add(Buffer.from(JSON.stringify(value)));
+  }
+}
+
+/**
+ * A user's number in the users table's order. Rows that name users were mostly written user by
+ * user (a user's IDs together, an app's IDs in the users' order), so the next look-up is nearly
+ * always the same or the next user; the map by tenant and user_id is built only on a miss.
+ */
+class UserNumbers {
+  private cursor = 0;
+  private index: Map<string, Map<string, number>> | undefined;
+  constructor(
+    private readonly tenants: readonly string[],
+    private readonly users: readonly string[],
+  ) {}
+
+  find(tenant: string | undefined, user: string): number {
+    if (tenant === undefined) return -1;
+    const { users, tenants } = this;
+    for (let at = this.cursor; at < this.cursor + 4 && at < users.length; at++) {
+      if (users[at] === user && tenants[at] === tenant) return (this.cursor = at);
+    }
+    if (users[0] === user && tenants[0] === tenant) return (this.cursor = 0);
+    if (!this.index) {
+      this.index = new Map();
+      for (let at = 0; at < users.length; at++) {
+        let ofTenant = this.index.get(tenants[at]);
+        if (!ofTenant) this.index.set(tenants[at], (ofTenant = new Map()));
+        ofTenant.set(users[at], at);
+      }
+    }
+    const found = this.index.get(tenant)?.get(user);
+    if (found === undefined) return -1;
+    return (this.cursor = found);
+  }
+}
+
+/**
+ * The user_ids entries without the free ones and in the order of the users they name (IDs naming
+ * no user last), the index renumbered to match: the next image of the decoded table then finds
+ * every user where UserNumbers looks first, however the table was filled (a load from the tables
+ * fills it in id_value order, which is random).
+ */
+function userIdEntries(ids: UserIdTableImage, numbers: UserNumbers) {
+  const userOf = new Int32Array(ids.entries);
+  let users = 0;
+  let live = 0;
+  for (let entry = 0; entry < ids.entries; entry++) {
+    const userId = ids.userIds[entry];
+    if (userId === undefined) userOf[entry] = -2;
+    else {
+      live++;
+      userOf[entry] = numbers.find(ids.texts[ids.tenants[entry]], userId);
+      users = Math.max(users, userOf[entry] + 1);
+    }
+  }
+  // A counting sort by user: starts[u] is where user u's entries begin; unresolved ones go last.
+  const starts = new Uint32Array(users + 2);
+  for (let entry = 0; entry < ids.entries; entry++) if (userOf[entry] !== -2) starts[(userOf[entry] === -1 ? users : userOf[entry]) + 1]++;
+  for (let u = 1; u < starts.length; u++) starts[u] += starts[u - 1];
+  const renumbered = new Int32Array(ids.entries).fill(-1);
+  const words = new Uint32Array(live * 4);
+  const kinds = new Uint8Array(live);
+  const tenants = new Uint32Array(live);
+  const owners = new Uint32Array(live);
+  const userNumbers = new Int32Array(live);
+  const unresolved: string[] = [];
+  const firstUnresolved = starts[users];
+  for (let entry = 0; entry < ids.entries; entry++) {
+    const user = userOf[entry];
+    if (user === -2) continue;
+    const to = starts[user === -1 ? users : user]++;
+    renumbered[entry] = to;
+    words.set(ids.words.subarray(entry * 4, entry * 4 + 4), to * 4);
+    kinds[to] = ids.kinds[entry];
+    tenants[to] = ids.tenants[entry];
+    owners[to] = ids.owners[entry];
+    userNumbers[to] = user;
+    if (user === -1) unresolved[to - firstUnresolved] = ids.userIds[entry]!;
+  }
+  const slots = new Int32Array(ids.slots.length);
+  for (let slot = 0; slot < slots.length; slot++) slots[slot] = ids.slots[slot] >= 0 ? renumbered[ids.slots[slot]] : ids.slots[slot];
+  return { entries: live, removedSlots: ids.removedSlots, texts: ids.texts, words, kinds, tenants, owners, slots, free: [] as number[], users: userNumbers, unresolved, other: ids.other };
+}
+
+function encodeColumn(values: unknown[], segments: Segments): Column {
+  const distinct = new Map<unknown, number>();
+  for (const value of values) {
+    if (distinct.has(value)) continue;
+    if (distinct.size === DICTIONARY_LIMIT) break;
+    distinct.set(value, distinct.size);
+  }
+  if (distinct.size < DICTIONARY_LIMIT && [...distinct.keys()].every((value) => value === null || typeof value === 'string' || Number.isFinite(value))) {
+    const width = distinct.size <= 256 ? 1 : distinct.size <= 65_536 ? 2 : 4;
+    const indices = width === 1 ? new Uint8Array(values.length) : width === 2 ? new Uint16Array(values.length) : new Uint32Array(values.length);
+    for (let i = 0; i < values.length; i++) indices[i] = distinct.get(values[i])!;
+    return { kind: 'dict', values: [...distinct.keys()], width, segment: segments.add(indices) };
+  }
+  if (values.every((value) => typeof value === 'number')) return { kind: 'f64', segment: segments.add(Float64Array.from(values as number[])) };
+  return { kind: 'json', segment: segments.json(values) };
+}
+
+function encodeRows<R>(rows: Iterable<R>, codec: TableCodec<R>, segments: Segments): RowsImage {
+  const columns = codec.columns.map(() => [] as unknown[]);
+  let count = 0;
+  for (const row of rows) {
+    const values = codec.toSql(row);
+    for (let c = 0; c < columns.length; c++) columns[c].push(values[c]);
+    count++;
+  }
+  return { rows: count, columns: columns.map((values) => encodeColumn(values, segments)) };
+}
+
+/** The state's image: the same state comes back from decodeState, whatever it holds. */
+export function encodeState(state: MemoryState, id: string): Buffer {
+  if (endianness() !== 'LE') throw new ImageError('state images are written on little-endian machines only');
+  const segments = new Segments();
+  const rows: (RowsImage | null)[] = [];
+  // Users first: their order numbers the users that other rows refer to. Columns straight from the
+  // rows: this is the largest table of objects.
+  const userColumns = usersCodec.columns.map(() => [] as unknown[]);
+  for (const user of state.users.rows()) {
+    userColumns[0].push(user.tenant_key);
+    userColumns[1].push(user.user_id);
+    userColumns[2].push(user.name);
+    userColumns[3].push(user.resigned ? 1 : 0);
+    userColumns[4].push(user.created_at);
+  }
+  const numbers = new UserNumbers(userColumns[0] as string[], userColumns[1] as string[]);
+  state.tables.forEach((table, index) => {
+    if (index === USERS) rows.push({ rows: userColumns[1].length, columns: userColumns.map((values) => encodeColumn(values, segments)) });
+    else if (index === USER_IDS || index === CONTACT_USERS) rows.push(null);
+    else rows.push(encodeRows(table.rows(), table.codec as TableCodec<unknown>, segments));
+  });
+
+  const ids = userIdEntries(state.userIds.image(), numbers);
+
+  const firsts: string[] = [];
+  const counts: number[] = [];
+  const contactUsers: number[] = [];
+  const contactUnresolved: string[] = [];
+  for (const [appId, users] of state.contactUsers.groups()) {
+    firsts.push(appId);
+    counts.push(users.size);
+    const tenant = state.apps.map.lookup(appId)?.tenant_key;
+    for (const user of users) {
+      const found = numbers.find(tenant, user);
+      contactUsers.push(found);
+      if (found < 0) contactUnresolved.push(user);
+    }
+  }
+
+  const tables: Header['tables'] = {
+    rows,
+    userIds: {
+      entries: ids.entries,
+      removedSlots: ids.removedSlots,
+      texts: ids.texts,
+      words: segments.add(ids.words),
+      kinds: segments.add(ids.kinds),
+      tenants: segments.add(ids.tenants),
+      owners: segments.add(ids.owners),
+      slots: segments.add(ids.slots),
+      free: segments.add(Uint32Array.from(ids.free)),
+      users: segments.add(ids.users),
+      unresolved: segments.json(ids.unresolved),
+      other: encodeRows(ids.other, userIdsCodec, segments),
+    },
+    contactUsers: {
+      firsts,
+      counts: segments.add(Uint32Array.from(counts)),
+      users: segments.add(Int32Array.from(contactUsers)),
+      unresolved: segments.json(contactUnresolved),
+    },
+  };
+  const header: Header = { version: IMAGE_VERSION, id, endianness: 'LE', schema: SCHEMA, body: segments.length, segments: segments.list, tables };
+  const headerBytes = Buffer.from(JSON.stringify(header));
+  const headerLength = Math.ceil(headerBytes.length / 8) * 8;
+  const out = Buffer.allocUnsafe(PREAMBLE + headerLength + segments.length);
+  MAGIC.copy(out, 0);
+  out.writeUInt32LE(IMAGE_VERSION, 8);
+  out.writeUInt32LE(headerLength, 12);
+  out.writeUInt32LE(0, 20);
+  out.fill(0x20, PREAMBLE + headerBytes.length, PREAMBLE + headerLength);
+  headerBytes.copy(out, PREAMBLE);
+  let at = PREAMBLE + headerLength;
+  for (const part of segments.parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  out.writeUInt32LE(crc32(out.subarray(PREAMBLE)), 16);
+  return out;
+}
+
+/** The id an image carries, or undefined when the bytes are not an image of this version. */
+export function imageId(bytes: Buffer): string | undefined {
+  try {
+    return readHeader(bytes, false).id;
+  } catch {
+    return undefined;
+  }
+}
+
+function readHeader(bytes: Buffer, check: boolean): Header {
+  if (bytes.length < PREAMBLE || !bytes.subarray(0, 8).equals(MAGIC)) throw new ImageError('not a state image');
+  if (bytes.readUInt32LE(8) !== IMAGE_VERSION) throw new ImageError(`state image version ${bytes.readUInt32LE(8)}, not ${IMAGE_VERSION}`);
+  const headerLength = bytes.readUInt32LE(12);
+  if (PREAMBLE + headerLength > bytes.length) throw new ImageError('state image truncated');
+  const header = JSON.parse(bytes.toString('utf8', PREAMBLE, PREAMBLE + headerLength)) as Header;
+  if (PREAMBLE + headerLength + header.body !== bytes.length) throw new ImageError('state image truncated or too long');
+  if (check) {
+    if (header.version !== IMAGE_VERSION || header.endianness !== endianness() || header.schema !== SCHEMA) throw new ImageError('state image of another version or schema');
+    if (crc32(bytes.subarray(PREAMBLE)) !== bytes.readUInt32LE(16)) throw new ImageError('state image corrupt (checksum)');
+  }
+  return header;
+}
+
+/** The state an image holds; throws ImageError when the bytes are not a whole, intact image of this version with that id. */
+export function decodeState(input: Buffer, id: string): MemoryState {
+  // Typed arrays need their element size's alignment within the buffer.
+  const bytes = input.byteOffset % 8 === 0 ? input : Buffer.from(input);
+  const header = readHeader(bytes, true);
+  if (header.id !== id) throw new ImageError(`state image ${header.id}, not ${id}`);
+  const base = bytes.byteOffset + PREAMBLE + bytes.readUInt32LE(12);
+  const segment = (index: number) => {
+    const [offset, length] = header.segments[index];
+    return { offset: base + offset, length };
+  };
+  const u8 = (index: number) => new Uint8Array(bytes.buffer, segment(index).offset, segment(index).length);
+  const u16 = (index: number) => new Uint16Array(bytes.buffer, segment(index).offset, segment(index).length / 2);
+  const u32 = (index: number) => new Uint32Array(bytes.buffer, segment(index).offset, segment(index).length / 4);
+  const i32 = (index: number) => new Int32Array(bytes.buffer, segment(index).offset, segment(index).length / 4);
+  const json = <T>(index: number) => JSON.parse(Buffer.from(bytes.buffer, segment(index).offset, segment(index).length).toString('utf8')) as T;
+  const column = (image: Column, rows: number): ArrayLike<unknown> => {
+    if (image.kind === 'f64') return new Float64Array(bytes.buffer, segment(image.segment).offset, rows);
+    if (image.kind === 'json') return json<unknown[]>(image.segment);
+    const indices = image.width === 1 ? u8(image.segment) : image.width === 2 ? u16(image.segment) : u32(image.segment);
+    const values = new Array<unknown>(rows);
+    for (let i = 0; i < rows; i++) values[i] = image.values[indices[i]];
+    return values;
+  };
+  const eachRow = (image: RowsImage, width: number, take: (values: unknown[]) => void) => {
+    const columns = image.columns.map((c) => column(c, image.rows));
+    if (columns.length !== width || columns.some((c) => c.length !== image.rows)) throw new ImageError('state image: a table of another shape');
+    for (let i = 0; i < image.rows; i++) {
+      const values = new Array<unknown>(width);
+      for (let c = 0; c < width; c++) values[c] = columns[c][i];
+      take(values);
+    }
+  };
+
+  const state = new MemoryState();
+  const { tables } = header;
+  if (tables.rows.length !== state.tables.length) throw new ImageError('state image: another number of tables');
+  // Users straight from their columns, a tenant's at once: the largest table of objects.
+  const users = tables.rows[USERS]!;
+  const [tenantKeys, userStrings, names, resigned, createdAt] = users.columns.map((c) => column(c, users.rows)) as [ArrayLike<string>, string[], ArrayLike<string>, ArrayLike<number>, ArrayLike<number>];
+  if (users.columns.length !== usersCodec.columns.length || !Array.isArray(userStrings) || userStrings.length !== users.rows) throw new ImageError('state image: users of another shape');
+  for (let start = 0; start < users.rows; ) {
+    const tenantKey = String(tenantKeys[start]);
+    const rows: UserRecord[] = [];
+    let at = start;
+    for (; at < users.rows && tenantKeys[at] === tenantKey; at++) {
+      rows.push({ tenant_key: tenantKey, user_id: String(userStrings[at]), name: String(names[at]), resigned: resigned[at] === 1, created_at: Number(createdAt[at]) });
+    }
+    state.loadUsers(tenantKey, rows);
+    start = at;
+  }
+  state.tables.forEach((table, index) => {
+    const image = tables.rows[index];
+    if (index === USERS || index === USER_IDS || index === CONTACT_USERS) return;
+    eachRow(image!, table.codec.columns.length, (values) => table.put(table.codec.fromSql(values)));
+  });
+
+  const ids = tables.userIds;
+  const idUsers = i32(ids.users);
+  const idUnresolved = json<string[]>(ids.unresolved);
+  const userIds = new Array<string | undefined>(ids.entries);
+  for (let entry = 0, next = 0; entry < ids.entries; entry++) {
+    const user = idUsers[entry];
+    userIds[entry] = user >= 0 ? userStrings[user] : user === -1 ? idUnresolved[next++] : undefined;
+    if (userIds[entry] === undefined && user !== -2) throw new ImageError('state image: a user_id out of range');
+  }
+  const other: UserIdRow[] = [];
+  eachRow(ids.other, userIdsCodec.columns.length, (values) => other.push(userIdsCodec.fromSql(values)));
+  state.userIds.loadImage({
+    entries: ids.entries,
+    words: u32(ids.words),
+    kinds: u8(ids.kinds),
+    tenants: u32(ids.tenants),
+    owners: u32(ids.owners),
+    slots: i32(ids.slots),
+    removedSlots: ids.removedSlots,
+    free: Array.from(u32(ids.free)),
+    texts: ids.texts,
+    userIds,
+    other,
+  });
+
+  const contact = tables.contactUsers;
+  const counts = u32(contact.counts);
+  const contactUsers = i32(contact.users);
+  const contactUnresolved = json<string[]>(contact.unresolved);
+  let at = 0;
+  let next = 0;
+  contact.firsts.forEach((appId, index) => {
+    const seconds = new Array<string>(counts[index]);
+    for (let i = 0; i < seconds.length; i++, at++) {
+      const user = contactUsers[at];
+      seconds[i] = user >= 0 ? userStrings[user] : contactUnresolved[next++];
+      if (seconds[i] === undefined) throw new ImageError('state image: a contact user out of range');
+    }
+    state.contactUsers.loadGroup(appId, seconds);
+  });
+  return state;
+}
