@@ -172,6 +172,12 @@ export interface StoreTransaction extends StoreReader, StoreWriter {
   lockTenant(tenantKey: string): Promise<TenantRecord | undefined>;
 }
 
+/** The whole stored state, kept by the store that saved it to be put back later (Store.saveState). */
+export interface SavedState {
+  /** Replaces every stored row with the saved ones, plus `tokens`, in one transaction. */
+  restore(tokens: readonly AccessTokenRecord[]): Promise<void>;
+}
+
 /** Every row of every table, each table sorted by its key: two dumps are equal iff the states are. */
 export type StoreDump = Record<string, Record<string, unknown>[]>;
 
@@ -182,6 +188,12 @@ export interface Store extends StoreReader, StoreWriter {
   transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T>;
   /** Deletes every row (the emulator's reset). */
   clear(): Promise<void>;
+  /**
+   * The whole state as it is now, to be put back later (the emulator's start state), where the
+   * engine keeps a cheap copy of it (the embedded engine: its state image). Engines without one
+   * leave it out, and the caller exports a snapshot instead.
+   */
+  saveState?(): Promise<SavedState>;
   /** Cheap round trip for readiness checks. */
   ping(): Promise<void>;
   /** After a bulk load (an import, a reset): lets the planner see the new data instead of waiting for it. */

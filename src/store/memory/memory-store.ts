@@ -15,6 +15,7 @@ import {
   ConflictError,
   type ContactScope,
   type PendingSyncOff,
+  type SavedState,
   type Store,
   type StoreDump,
   type StoreReader,
@@ -24,6 +25,7 @@ import {
   type TokenKind,
   type UserRecord,
 } from '../store.js';
+import { decodeState, encodeState, imageId } from './state-image.js';
 import { MemoryState, type NestedTable, type TableState } from './state.js';
 import { CODECS, compareText, type OpenRow, type StatusRow } from './tables.js';
 
@@ -37,6 +39,8 @@ export type RowChange = [number, unknown[]] | [number, null, unknown[]];
 export interface ChangeSink {
   append(records: readonly (readonly RowChange[])[]): void;
   close(): Promise<void>;
+  /** The state image the state was loaded from, while the state is still exactly that. */
+  unchangedImage?(): Buffer | undefined;
 }
 
 class ForeignKeyError extends Error {
@@ -188,6 +192,15 @@ export class MemoryRepository implements StoreTransaction {
   removeEverything() {
     for (const tenant of [...this.state.tenants.rows()]) this.removeTenant(tenant.tenant_key);
     for (const table of this.state.tables) for (const row of [...table.rows()]) this.remove(table, table.key(row));
+  }
+
+  /** Every row of another state written into this one, table by table (a saved state put back). */
+  putEverything(from: MemoryState) {
+    // Users first, as a load does: the rows that name a user share its user_id string.
+    const users = this.state.users.index;
+    for (const index of [users, ...[...from.tables.keys()].filter((other) => other !== users)]) {
+      for (const row of from.tables[index].rows()) this.put(this.state.tables[index], row);
+    }
   }
 
   async getApp(appId: string) {
@@ -768,6 +781,28 @@ export class MemoryStore extends MemoryRepository implements Store {
 
   async clear() {
     await this.transaction(async (tx) => (tx as unknown as MemoryRepository).removeEverything());
+  }
+
+  /**
+   * The state's image, kept as bytes (off the JS heap, no second set of row objects): the one the
+   * state was loaded from when nothing has changed since, else a new one. Putting it back is
+   * one transaction that removes every row and writes the saved ones, durable like any other.
+   */
+  async saveState(): Promise<SavedState> {
+    await this.settled();
+    const bytes = this.sink?.unchangedImage?.() ?? encodeState(this.state, 'saved');
+    const id = imageId(bytes)!;
+    return {
+      restore: async (tokens) => {
+        const saved = decodeState(bytes, id);
+        await this.transaction(async (tx) => {
+          const repository = tx as unknown as MemoryRepository;
+          repository.removeEverything();
+          repository.putEverything(saved);
+          for (const token of tokens) await repository.insertAccessToken(token);
+        });
+      },
+    };
   }
 
   async dump(): Promise<StoreDump> {

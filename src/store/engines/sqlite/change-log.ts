@@ -148,7 +148,7 @@ export class ChangeLog implements ChangeSink {
     return replayed;
   }
 
-  /** The image the state was loaded from, while nothing has changed since (a start state then needs no copy of its own). */
+  /** The image the state was loaded from, while nothing has changed since (a saved state then needs no copy of its own). */
   unchangedImage(): Buffer | undefined {
     return this.loadedImage;
   }
