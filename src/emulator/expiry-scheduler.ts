@@ -111,9 +111,7 @@ export class ExpiryScheduler {
       const nowSeconds = Math.floor(this.services.clock.now() / 1000);
       const { store } = this.services;
       for (const tenant of await store.listTenants()) {
-        for (const open of await store.tenantOpens(tenant.tenant_key)) {
-          if (open.end_time > nowSeconds) this.track(tenant.tenant_key, open.user_id, open.system_status_id, open.end_time);
-        }
+        for (const open of await store.tenantOpenEnds(tenant.tenant_key, nowSeconds)) this.track(tenant.tenant_key, open.user_id, open.system_status_id, open.end_time);
       }
       await this.expireDue();
     });

@@ -636,6 +636,16 @@ export class KyselyRepository implements StoreTransaction {
     return (await this.opensWithToggles(tenantKey).execute()).map(toStoredOpen);
   }
 
+  async tenantOpenEnds(tenantKey: string, afterSeconds: number) {
+    const rows = await this.db
+      .selectFrom('user_system_statuses')
+      .select(['user_id', 'system_status_id', 'end_time'])
+      .where('tenant_key', '=', tenantKey)
+      .where('end_time', '>', afterSeconds)
+      .execute();
+    return rows.map((row) => ({ user_id: row.user_id, system_status_id: row.system_status_id, end_time: Number(row.end_time) }));
+  }
+
   async tenantSyncPreferences(tenantKey: string) {
     const rows = await this.db
       .selectFrom('user_sync_preferences')

@@ -54,6 +54,13 @@ export interface StoredOpen extends UserStatusOpen {
   user_id: string;
 }
 
+/** When one user's open of one status ends (Unix seconds). */
+export interface OpenEnd {
+  user_id: string;
+  system_status_id: string;
+  end_time: number;
+}
+
 /**
  * A user's sync_off (from a seed) naming a title, or an i18n title, that no status of the tenant
  * has yet: it turns the user's sync off for the status created with that name, whatever creates it.
@@ -119,6 +126,8 @@ export interface StoreReader {
   syncPreferences(tenantKey: string, systemStatusId: string, userIds: readonly string[]): Promise<Map<string, boolean>>;
   /** Every stored open of the tenant (active or expired), sync toggles resolved: one read, for snapshots and indexes. */
   tenantOpens(tenantKey: string): Promise<StoredOpen[]>;
+  /** The opens of the tenant that end after `afterSeconds`, in no order: one light read, for the expiry index. */
+  tenantOpenEnds(tenantKey: string, afterSeconds: number): Promise<OpenEnd[]>;
   /** Every explicit sync toggle of the tenant: one read, for snapshots. */
   tenantSyncPreferences(tenantKey: string): Promise<{ user_id: string; system_status_id: string; sync_on: boolean }[]>;
   /** The tenant's pending sync_off titles, by user_id then title. */

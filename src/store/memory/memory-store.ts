@@ -14,6 +14,7 @@ import {
   type AppRecord,
   ConflictError,
   type ContactScope,
+  type OpenEnd,
   type PendingSyncOff,
   type SavedState,
   type Store,
@@ -25,7 +26,7 @@ import {
   type TokenKind,
   type UserRecord,
 } from '../store.js';
-import { decodeState, encodeState, imageId } from './state-image.js';
+import { decodeState, encodeState } from './state-image.js';
 import { MemoryState, type NestedTable, type TableState } from './state.js';
 import { CODECS, compareText, type OpenRow, type StatusRow } from './tables.js';
 
@@ -39,8 +40,8 @@ export type RowChange = [number, unknown[]] | [number, null, unknown[]];
 export interface ChangeSink {
   append(records: readonly (readonly RowChange[])[]): void;
   close(): Promise<void>;
-  /** The state image the state was loaded from, while the state is still exactly that. */
-  unchangedImage?(): Buffer | undefined;
+  /** Keeps the state's image where it costs no memory (beside the database), if the sink has such a place. */
+  saveImage?(state: MemoryState): { read(): { bytes: Buffer; id: string } } | undefined;
 }
 
 class ForeignKeyError extends Error {
@@ -559,6 +560,16 @@ export class MemoryRepository implements StoreTransaction {
     return [...(users.keys() as Iterable<string>)].sort(compareText).flatMap((userId) => this.storedOpens(tenantKey, userId));
   }
 
+  async tenantOpenEnds(tenantKey: string, afterSeconds: number) {
+    const ends: OpenEnd[] = [];
+    for (const opens of (this.state.opens.map.branch([tenantKey])?.values() ?? []) as Iterable<Map<string, OpenRow>>) {
+      for (const open of opens.values()) {
+        if (open.end_time > afterSeconds) ends.push({ user_id: open.user_id, system_status_id: open.system_status_id, end_time: open.end_time });
+      }
+    }
+    return ends;
+  }
+
   async tenantSyncPreferences(tenantKey: string) {
     const users = this.state.preferences.map.branch([tenantKey]);
     if (!users) return [];
@@ -692,6 +703,7 @@ const READERS: Record<keyof StoreReader, true> = {
   batchOpenStates: true,
   syncPreferences: true,
   tenantOpens: true,
+  tenantOpenEnds: true,
   tenantSyncPreferences: true,
   listPendingSyncOff: true,
 };
@@ -784,16 +796,21 @@ export class MemoryStore extends MemoryRepository implements Store {
   }
 
   /**
-   * The state's image, kept as bytes (off the JS heap, no second set of row objects): the one the
-   * state was loaded from when nothing has changed since, else a new one. Putting it back is
+   * The state's image (memory/state-image.ts): beside the database where the sink keeps it there,
+   * else as bytes off the JS heap; no second set of row objects either way. Putting it back is
    * one transaction that removes every row and writes the saved ones, durable like any other.
    */
   async saveState(): Promise<SavedState> {
     await this.settled();
-    const bytes = this.sink?.unchangedImage?.() ?? encodeState(this.state, 'saved');
-    const id = imageId(bytes)!;
+    let kept = this.sink?.saveImage?.(this.state);
+    if (!kept) {
+      const bytes = encodeState(this.state, 'saved');
+      kept = { read: () => ({ bytes, id: 'saved' }) };
+    }
+    const image = kept;
     return {
       restore: async (tokens) => {
+        const { bytes, id } = image.read();
         const saved = decodeState(bytes, id);
         await this.transaction(async (tx) => {
           const repository = tx as unknown as MemoryRepository;

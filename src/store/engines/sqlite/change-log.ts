@@ -87,8 +87,8 @@ export class ChangeLog implements ChangeSink {
   private state: MemoryState | undefined;
   /** A row names a state image: the first fold step removes it (state-image-file.ts). */
   private imageNamed = false;
-  /** The image's bytes while the state is still exactly what it loaded from them. */
-  private loadedImage: Buffer | undefined;
+  /** Loaded from the image, and nothing has changed since. */
+  private imageUnchanged = false;
   private readonly append_: SqliteDatabase.Statement<[string]>;
   private readonly truncate: SqliteDatabase.Statement<[number]>;
   private readonly upserts: SqliteDatabase.Statement[];
@@ -113,12 +113,13 @@ export class ChangeLog implements ChangeSink {
 
   /** The state: the valid image's, or the tables', with the unfolded log replayed over it. */
   load(): MemoryState {
+    this.image?.removeSaved();
     this.imageNamed = this.image?.isNamed() ?? false;
     const image = this.image?.read();
     const state = image?.state ?? this.loadTables();
     this.state = state;
     const replayed = this.replay(state);
-    if (image && !replayed) this.loadedImage = image.bytes;
+    this.imageUnchanged = image !== undefined && !replayed;
     return state;
   }
 
@@ -148,9 +149,9 @@ export class ChangeLog implements ChangeSink {
     return replayed;
   }
 
-  /** The image the state was loaded from, while nothing has changed since (a saved state then needs no copy of its own). */
-  unchangedImage(): Buffer | undefined {
-    return this.loadedImage;
+  /** The state's image kept on disk beside the database (state-image-file.ts), or undefined without a file. */
+  saveImage(state: MemoryState): { read(): { bytes: Buffer; id: string } } | undefined {
+    return this.image?.save(state, this.imageUnchanged);
   }
 
   /** The records of several transactions become one log row: replayed in order, durable together. */
@@ -159,7 +160,7 @@ export class ChangeLog implements ChangeSink {
     const changes = records.length === 1 ? records[0] : records.flat();
     const text = encodeRecord(changes);
     this.lastSeq = Number(this.append_.run(text).lastInsertRowid);
-    this.loadedImage = undefined;
+    this.imageUnchanged = false;
     this.remember(changes, text.length);
     if (this.pendingBytes >= this.policy.maxLogBytes || this.dirtyRows >= this.policy.maxDirtyRows) void this.fold();
     else this.armIdleFold();
@@ -229,7 +230,7 @@ export class ChangeLog implements ChangeSink {
     await this.folding;
     this.closed = true;
     await this.fold();
-    if (this.image && this.state && !(this.imageNamed && this.loadedImage)) {
+    if (this.image && this.state && !(this.imageNamed && this.imageUnchanged)) {
       try {
         this.image.write(this.state);
       } catch (error) {
@@ -237,6 +238,7 @@ export class ChangeLog implements ChangeSink {
         process.emitWarning(`state image not written (${(error as Error).message}): the next start loads the tables`, { code: 'SYSSTATUS_STATE_IMAGE' });
       }
     }
+    this.image?.removeSaved();
     this.database.close();
   }
 }

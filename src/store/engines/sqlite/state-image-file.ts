@@ -19,9 +19,9 @@
 //   its first table writes, or did not commit at all (then the log is untouched). Tables + log.
 // - a release without this file cannot open the folder (see the migration), so nothing folds the
 //   log behind the image's back.
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, linkSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { dirname } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type SqliteDatabase from 'better-sqlite3';
 import { decodeState, encodeState, imageId } from '../../memory/state-image.js';
 import type { MemoryState } from '../../memory/state.js';
@@ -98,13 +98,42 @@ export class StateImageFile {
     })();
   }
 
-  /** The bytes of the file when they are the named image's (a start state needs no new copy then). */
-  static idOf(bytes: Buffer): string | undefined {
-    return imageId(bytes);
+  private saves = 0;
+
+  /**
+   * A copy of the state's image kept on disk for this process (a saved state, the emulator's
+   * start state): not in memory, where at 1M users it was a tenth of the RSS. While the state is
+   * still the loaded image's it is a hard link to that file (the next image replaces the name,
+   * not the file); else it is written (no fsync: it serves this process only). The files go at
+   * close, and a start removes any a killed process left.
+   */
+  save(state: MemoryState, loadedUnchanged: boolean): { read(): { bytes: Buffer; id: string } } {
+    const file = `${this.file}-saved-${++this.saves}`;
+    rmSync(file, { force: true });
+    let linked = false;
+    if (loadedUnchanged) {
+      try {
+        linkSync(this.file, file);
+        linked = true;
+      } catch {
+        // A file system without hard links: written below instead.
+      }
+    }
+    if (!linked) writeFileSync(file, encodeState(state, randomUUID()));
+    return {
+      read: () => {
+        const bytes = readFileSync(file);
+        const id = imageId(bytes);
+        if (id === undefined) throw new Error(`saved state ${file} is not a state image`);
+        return { bytes, id };
+      },
+    };
   }
 
-  remove(): void {
-    rmSync(this.file, { force: true });
+  /** Removes the saved states' files (this process's at close, a killed one's at start). */
+  removeSaved(): void {
+    const prefix = `${basename(this.file)}-saved-`;
+    for (const name of readdirSync(dirname(this.file))) if (name.startsWith(prefix)) rmSync(join(dirname(this.file), name), { force: true });
   }
 }
 
