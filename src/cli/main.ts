@@ -49,7 +49,6 @@ function collectStartGarbage() {
 // imported where it is used, so that a plain `serve` does not pay for loading it.
 
 async function serve(config: ReturnType<typeof parseCommand>['config']) {
-  limitHeapGrowth();
   const seed = config.seed_file ? (await import('../seed/load-seed.js')).loadSeedFile(config.seed_file) : DEMO_SEED;
   const metrics = new Metrics();
   const store = instrumentStore(await createStore({ memory: config.memory, dataDir: config.data_dir, databaseUrl: config.database_url, foldLogBytes: config.fold_log_bytes }), metrics);
@@ -57,6 +56,8 @@ async function serve(config: ReturnType<typeof parseCommand>['config']) {
   const tenants = await applySeed(services, seed);
   const secrets = tenants.flatMap((tenant) => tenant.apps.map((app) => [app.app_id, app.app_secret] as const));
   const emulator = await Emulator.create({ services, config, metrics, secrets });
+  // After the load: while a million users' rows are built, a tight limit means a full collection every few hundred MiB.
+  limitHeapGrowth();
   const redis = config.rate_limits && config.redis_url ? (await import('../http/redis-limiters.js')).createRedisLimiters(config.redis_url) : undefined;
   const app = await buildApp({
     config,
