@@ -85,6 +85,7 @@ test('neither the database files nor any log line hold a secret or a token, what
   assert.match(logs, /"level":50/, 'the failures were logged (otherwise this test proves nothing)');
   const files = readdirSync(dataDir);
   assert.ok(files.includes('sysstatus.sqlite'));
+  assert.ok(files.includes('sysstatus.sqlite-image'), 'the state image a clean close writes is checked too');
   // ...and after it closed.
   const all = [...running, ...files.map((name) => ({ name, content: readFileSync(join(dataDir, name)).toString('latin1') }))];
   const contents = all.map((file) => file.content);
