@@ -25,7 +25,11 @@ export class ImageError extends Error {}
 type Column =
   | { kind: 'dict'; values: unknown[]; width: 1 | 2 | 4; segment: number }
   | { kind: 'f64'; segment: number }
+  /** Strings without the separator, joined by it: splitting is about twice as fast as JSON.parse. */
+  | { kind: 'text'; segment: number }
   | { kind: 'json'; segment: number };
+
+const SEPARATOR = '\u0001';
 
 interface RowsImage {
   rows: number;
@@ -184,6 +188,9 @@ function encodeColumn(values: unknown[], segments: Segments): Column {
     return { kind: 'dict', values: [...distinct.keys()], width, segment: segments.add(indices) };
   }
   if (values.every((value) => typeof value === 'number')) return { kind: 'f64', segment: segments.add(Float64Array.from(values as number[])) };
+  if (values.length > 0 && values.every((value) => typeof value === 'string' && !value.includes(SEPARATOR))) {
+    return { kind: 'text', segment: segments.add(Buffer.from(values.join(SEPARATOR))) };
+  }
   return { kind: 'json', segment: segments.json(values) };
 }
 
@@ -321,6 +328,7 @@ export function decodeState(input: Buffer, id: string): MemoryState {
   const column = (image: Column, rows: number): ArrayLike<unknown> => {
     if (image.kind === 'f64') return new Float64Array(bytes.buffer, segment(image.segment).offset, rows);
     if (image.kind === 'json') return json<unknown[]>(image.segment);
+    if (image.kind === 'text') return Buffer.from(bytes.buffer, segment(image.segment).offset, segment(image.segment).length).toString('utf8').split(SEPARATOR);
     const indices = image.width === 1 ? u8(image.segment) : image.width === 2 ? u16(image.segment) : u32(image.segment);
     const values = new Array<unknown>(rows);
     for (let i = 0; i < rows; i++) values[i] = image.values[indices[i]];
