@@ -162,7 +162,7 @@ function userIdEntries(ids: UserIdTableImage, numbers: UserNumbers) {
     if (user === -2) continue;
     const to = starts[user === -1 ? users : user]++;
     renumbered[entry] = to;
-    words.set(ids.words.subarray(entry * 4, entry * 4 + 4), to * 4);
+    for (let w = 0; w < 4; w++) words[to * 4 + w] = ids.words[entry * 4 + w];
     kinds[to] = ids.kinds[entry];
     tenants[to] = ids.tenants[entry];
     owners[to] = ids.owners[entry];
@@ -176,15 +176,26 @@ function userIdEntries(ids: UserIdTableImage, numbers: UserNumbers) {
 
 function encodeColumn(values: unknown[], segments: Segments): Column {
   const distinct = new Map<unknown, number>();
+  // Columns come in runs of one value (a tenant's rows, a seed's timestamps): a run costs no look-up.
+  let last: unknown = Symbol('none');
   for (const value of values) {
-    if (distinct.has(value)) continue;
+    if (value === last || distinct.has(value)) {
+      last = value;
+      continue;
+    }
     if (distinct.size === DICTIONARY_LIMIT) break;
     distinct.set(value, distinct.size);
+    last = value;
   }
   if (distinct.size < DICTIONARY_LIMIT && [...distinct.keys()].every((value) => value === null || typeof value === 'string' || Number.isFinite(value))) {
     const width = distinct.size <= 256 ? 1 : distinct.size <= 65_536 ? 2 : 4;
     const indices = width === 1 ? new Uint8Array(values.length) : width === 2 ? new Uint16Array(values.length) : new Uint32Array(values.length);
-    for (let i = 0; i < values.length; i++) indices[i] = distinct.get(values[i])!;
+    let index = 0;
+    last = Symbol('none');
+    for (let i = 0; i < values.length; i++) {
+      if (values[i] !== last) index = distinct.get((last = values[i]))!;
+      indices[i] = index;
+    }
     return { kind: 'dict', values: [...distinct.keys()], width, segment: segments.add(indices) };
   }
   if (values.every((value) => typeof value === 'number')) return { kind: 'f64', segment: segments.add(Float64Array.from(values as number[])) };
