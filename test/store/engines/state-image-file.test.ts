@@ -44,6 +44,7 @@ async function seeded(fold = {}): Promise<{ file: string; store: Store }> {
   const store = await openSqliteStore({ file, fold });
   await store.insertTenant({ tenant_key: TENANT, name: 'Acme', api_permission: true, created_at: T0 });
   await store.insertUsers(USERS.map((user_id) => ({ tenant_key: TENANT, user_id, name: user_id, resigned: false, created_at: T0 })));
+  await store.insertApp({ app_id: 'cli_a', tenant_key: TENANT, name: 'A', app_secret_digest: 'd', type: 'custom', developer: 'dev', scopes: [], created_at: T0 }, USERS.slice(0, 20));
   await store.writeOpens(TENANT, USERS.slice(0, 10).map((user) => open(user, STATUSES[0], 1_800_000_000)));
   return { file, store };
 }
@@ -77,6 +78,33 @@ test('a clean close writes the image, and the next start loads it instead of the
   await reopened.close();
   assert.deepEqual(readFileSync(`${file}-image`), before);
   assert.deepEqual(readdirSync(join(file, '..')).filter((name) => name.includes('-saved-')), []);
+});
+
+test('a saved state (the start state for reset) is kept beside the database and put back durably', async () => {
+  const { file, store } = await seeded();
+  await store.close();
+  for (const changedFirst of [false, true]) {
+    const current = await openSqliteStore({ file });
+    // Unchanged since the load: a link to the image; changed: written anew.
+    if (changedFirst) await current.updateUser(TENANT, 'u4', { name: 'before saving' });
+    const expected = await current.dump();
+    const saved = await current.saveState!();
+    assert.equal(readdirSync(join(file, '..')).filter((name) => name.includes('-saved-')).length, 1);
+    await current.updateUser(TENANT, 'u5', { name: 'after saving' });
+    await current.deleteUser(TENANT, 'u6');
+    await current.writeOpens(TENANT, [open('u7', STATUSES[1], 1_900_000_000)]);
+    const token = { token_digest: 'kept', kind: 'tenant' as const, app_id: 'cli_a', tenant_key: TENANT, nonce: 'n', issued_at: T0, expires_at: T0 + 1 };
+    await saved.restore([token]);
+    const restored = await current.dump();
+    assert.deepEqual({ ...restored, access_tokens: [] }, { ...expected, access_tokens: [] });
+    assert.deepEqual(restored.access_tokens.map((row) => row.token_digest), ['kept']);
+    await current.close();
+    assert.deepEqual(readdirSync(join(file, '..')).filter((name) => name.includes('-saved-')), []);
+    const reopened = await openSqliteStore({ file });
+    assert.deepEqual(await reopened.dump(), restored);
+    await reopened.deleteExpiredAccessTokens(T0 + 2);
+    await reopened.close();
+  }
 });
 
 const doubts: [string, (file: string) => void][] = [

@@ -81,12 +81,18 @@ export class StateImageFile {
     const id = randomUUID();
     const bytes = encodeState(state, id);
     const temporary = `${this.file}.tmp`;
-    const fd = openSync(temporary, 'w');
     try {
-      for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
+      const fd = openSync(temporary, 'w');
+      try {
+        for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+    } catch (error) {
+      // A full disk, say: no half file left behind (the named image, if any, is untouched).
+      rmSync(temporary, { force: true });
+      throw error;
     }
     this.stopAt?.('image:temporary-written');
     renameSync(temporary, this.file);
@@ -105,21 +111,27 @@ export class StateImageFile {
    * start state): not in memory, where at 1M users it was a tenth of the RSS. While the state is
    * still the loaded image's it is a hard link to that file (the next image replaces the name,
    * not the file); else it is written (no fsync: it serves this process only). The files go at
-   * close, and a start removes any a killed process left.
+   * close, and a start removes any a killed process left. Undefined when the file cannot be made.
    */
-  save(state: MemoryState, loadedUnchanged: boolean): { read(): { bytes: Buffer; id: string } } {
+  save(state: MemoryState, loadedUnchanged: boolean): { read(): { bytes: Buffer; id: string } } | undefined {
     const file = `${this.file}-saved-${++this.saves}`;
-    rmSync(file, { force: true });
     let linked = false;
-    if (loadedUnchanged) {
-      try {
-        linkSync(this.file, file);
-        linked = true;
-      } catch {
-        // A file system without hard links: written below instead.
+    try {
+      rmSync(file, { force: true });
+      if (loadedUnchanged) {
+        try {
+          linkSync(this.file, file);
+          linked = true;
+        } catch {
+          // A file system without hard links: written below instead.
+        }
       }
+      if (!linked) writeFileSync(file, encodeState(state, randomUUID()));
+    } catch {
+      // No room on disk, say: the caller keeps the image in memory instead.
+      rmSync(file, { force: true });
+      return undefined;
     }
-    if (!linked) writeFileSync(file, encodeState(state, randomUUID()));
     return {
       read: () => {
         const bytes = readFileSync(file);
