@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import { deriveOpenId, deriveUnionId } from '../../../src/domain/identifiers.js';
 import { seededRandom } from '../../../src/emulator/seeded-random.js';
 import { KeyPairTable, UserIdTable } from '../../../src/store/memory/compact-tables.js';
+import { Leaf } from '../../../src/store/memory/state.js';
 import { contactUsersCodec, type UserIdRow, userIdsCodec } from '../../../src/store/memory/tables.js';
 
 const byId = (a: UserIdRow, b: UserIdRow) => (a.id_value < b.id_value ? -1 : 1);
@@ -74,4 +75,27 @@ test('app_contact_users: a set per app, rows made on demand', () => {
   assert.deepEqual([...table.rows()], [{ app_id: 'b', user_id: 'u1' }]);
   assert.deepEqual(table.get(['b', 'u1']), { app_id: 'b', user_id: 'u1' });
   assert.equal(table.get(['a', 'u1']), undefined);
+});
+
+test('a Leaf (the innermost map of a three-level table) keeps what a Map keeps, in the same order', () => {
+  const random = seededRandom(3);
+  const leaf = new Leaf<number>();
+  const model = new Map<string, number>();
+  const keys = ['s1', 's2', 's3', 's4', 's5'];
+  for (let step = 0; step < 5000; step++) {
+    const key = keys[Math.floor(random() * keys.length)];
+    if (random() < 0.4) assert.equal(leaf.delete(key), model.delete(key));
+    else {
+      leaf.set(key, step);
+      model.set(key, step);
+    }
+    assert.equal(leaf.size, model.size);
+    assert.deepEqual([...leaf], [...model]);
+    assert.deepEqual([...leaf.keys()], [...model.keys()]);
+    assert.deepEqual([...leaf.values()], [...model.values()]);
+    for (const probe of keys) {
+      assert.equal(leaf.get(probe), model.get(probe));
+      assert.equal(leaf.has(probe), model.has(probe));
+    }
+  }
 });
