@@ -150,6 +150,8 @@ export class StateImageFile {
 }
 
 function syncDirectory(directory: string) {
+  // Windows opens no directory for fsync; NTFS journals the rename itself.
+  if (process.platform === 'win32') return;
   const fd = openSync(directory, 'r');
   try {
     fsyncSync(fd);
