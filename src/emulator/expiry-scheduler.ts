@@ -25,11 +25,17 @@ class EndTimes {
     return this.byTenant.get(tenantKey)?.get(statusId)?.get(userId);
   }
 
-  set(tenantKey: string, statusId: string, userId: string, endTime: number): void {
+  /** The end_times of one status's users (a batch names one status: looked up once, not per user). */
+  ofStatus(tenantKey: string, statusId: string): Map<string, number> {
     let statuses = this.byTenant.get(tenantKey);
     if (!statuses) this.byTenant.set(tenantKey, (statuses = new Map()));
     let users = statuses.get(statusId);
     if (!users) statuses.set(statusId, (users = new Map()));
+    return users;
+  }
+
+  /** Sets a user's end_time in a map from ofStatus. */
+  set(users: Map<string, number>, userId: string, endTime: number): void {
     const before = users.size;
     users.set(userId, endTime);
     this.size += users.size - before;
@@ -112,7 +118,7 @@ export class ExpiryScheduler {
       const { store } = this.services;
       for (const tenant of await store.listTenants()) {
         for (const open of await store.tenantOpens(tenant.tenant_key)) {
-          if (open.end_time > nowSeconds) this.track(tenant.tenant_key, open.user_id, open.system_status_id, open.end_time);
+          if (open.end_time > nowSeconds) this.track(tenant.tenant_key, [open.user_id], open.system_status_id, [open.end_time]);
         }
       }
       await this.expireDue();
@@ -124,11 +130,16 @@ export class ExpiryScheduler {
     return this.queue;
   }
 
-  private track(tenantKey: string, userId: string, statusId: string, endTime: number): void {
-    // Re-opened with the same end_time: its queued entry is still there.
-    if (this.current.get(tenantKey, statusId, userId) === endTime) return;
-    this.current.set(tenantKey, statusId, userId, endTime);
-    this.heap.push({ end_time: endTime, tenant_key: tenantKey, user_id: userId, system_status_id: statusId });
+  private track(tenantKey: string, userIds: readonly string[], statusId: string, endTimes: readonly number[]): void {
+    const tracked = this.current.ofStatus(tenantKey, statusId);
+    for (let i = 0; i < userIds.length; i++) {
+      const userId = userIds[i];
+      const endTime = endTimes[i];
+      // Re-opened with the same end_time: its queued entry is still there.
+      if (tracked.get(userId) === endTime) continue;
+      this.current.set(tracked, userId, endTime);
+      this.heap.push({ end_time: endTime, tenant_key: tenantKey, user_id: userId, system_status_id: statusId });
+    }
     // Superseded and closed entries are dropped when they surface; under steady re-opens they would
     // pile up until their end_times, so the heap is rebuilt from the live index before they outnumber it.
     if (this.heap.size > 2 * this.current.size + 1024) this.compact();
@@ -150,7 +161,7 @@ export class ExpiryScheduler {
       return;
     }
     // Opens name the end_times they wrote: no read (it cost as much as a tenth of the batch itself).
-    change.user_ids.forEach((userId, index) => this.track(change.tenant_key, userId, change.system_status_id, change.end_times[index]));
+    this.track(change.tenant_key, change.user_ids, change.system_status_id, change.end_times);
     await this.expireDue();
   }
 

@@ -129,6 +129,73 @@ export class NestedTable<R> implements TableState<R> {
   }
 }
 
+/**
+ * `user_system_statuses`: a user's opens as one small array under tenant and user. A user has a
+ * few opens and batch_open reads all of them at once; an array is scanned faster than a Map is
+ * iterated, and costs less memory. The order is a Map's: a replaced open keeps its place, a new
+ * one goes last (ties of rank fall by it).
+ */
+export class OpensTable implements TableState<OpenRow> {
+  readonly codec = opensCodec;
+  readonly index = tableNumber(opensCodec);
+  readonly byTenant = new Map<string, Map<string, OpenRow[]>>();
+
+  constructor(
+    /** The users table's copy of a user_id: a look-up with that same string compares no text. */
+    private readonly sharedUserId: (tenantKey: string, userId: string) => string,
+  ) {}
+
+  key(row: OpenRow) {
+    return [row.tenant_key, row.user_id, row.system_status_id];
+  }
+
+  /** The user's opens (never empty), or undefined. */
+  of(tenantKey: string, userId: string): readonly OpenRow[] | undefined {
+    return this.byTenant.get(tenantKey)?.get(userId);
+  }
+
+  get(key: readonly string[]) {
+    const opens = this.of(key[0], key[1]);
+    if (!opens) return undefined;
+    for (const open of opens) if (open.system_status_id === key[2]) return open;
+    return undefined;
+  }
+
+  put(row: OpenRow) {
+    let users = this.byTenant.get(row.tenant_key);
+    if (!users) this.byTenant.set(row.tenant_key, (users = new Map()));
+    const opens = users.get(row.user_id);
+    if (!opens) {
+      users.set(this.sharedUserId(row.tenant_key, row.user_id), [row]);
+      return undefined;
+    }
+    for (let i = 0; i < opens.length; i++) {
+      if (opens[i].system_status_id !== row.system_status_id) continue;
+      const previous = opens[i];
+      opens[i] = row;
+      return previous;
+    }
+    opens.push(row);
+    return undefined;
+  }
+
+  remove(key: readonly string[]) {
+    const users = this.byTenant.get(key[0]);
+    const opens = users?.get(key[1]);
+    if (!opens) return;
+    const at = opens.findIndex((open) => open.system_status_id === key[2]);
+    if (at < 0) return;
+    opens.splice(at, 1);
+    if (opens.length > 0) return;
+    users!.delete(key[1]);
+    if (users!.size === 0) this.byTenant.delete(key[0]);
+  }
+
+  *rows(): Iterable<OpenRow> {
+    for (const users of this.byTenant.values()) for (const opens of users.values()) yield* opens;
+  }
+}
+
 /** A tenant's user_ids in order, made on demand from its users map: listing pages stays cheap between changes. */
 class SortedKeys {
   private sorted: string[] | undefined;
@@ -229,7 +296,7 @@ export class MemoryState {
   );
   readonly names = new NestedTable(namesCodec, (r) => [r.tenant_key, r.name]);
   readonly preferences = new NestedTable(preferencesCodec, (r) => [r.tenant_key, r.user_id, r.system_status_id]);
-  readonly opens = new NestedTable<OpenRow>(opensCodec, (r) => [r.tenant_key, r.user_id, r.system_status_id]);
+  readonly opens = new OpensTable(this.sharedUserId);
   readonly pendingSyncOff = new NestedTable(pendingSyncOffCodec, (r) => [r.tenant_key, r.user_id, r.title]);
 
   /** The tables in CODECS order: a log record's table number indexes this list. */
