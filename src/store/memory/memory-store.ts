@@ -24,7 +24,7 @@ import {
   type TokenKind,
   type UserRecord,
 } from '../store.js';
-import { MemoryState, type NestedTable, type TableState } from './state.js';
+import { MemoryState, type NestedTable, OPEN_STRIDE, type OpenDefinition, type OpenEntries, type TableState } from './state.js';
 import { CODECS, compareText, type OpenRow, type StatusRow } from './tables.js';
 
 /** One row image a transaction wrote: [table number, values in codec column order] or [table number, null, key]. */
@@ -65,14 +65,25 @@ class Recorder {
   }
 }
 
+function toStoredOpen(row: OpenRow, syncOn: boolean | undefined): StoredOpen {
+  return storedOpen(row.user_id, row, row.end_time, row.opened_at, syncOn ?? row.open_by_default);
+}
+
 // Two literals instead of a spread: i18n_title keeps its place in the key order (answers show
 // it), and each literal has one shape.
-function toStoredOpen(row: OpenRow, syncOn: boolean | undefined): StoredOpen {
-  const sync_on = syncOn ?? row.open_by_default;
-  const { user_id, system_status_id, end_time, opened_at, title, i18n_title, icon_key, color, priority, open_by_default } = row;
+function storedOpen(user_id: string, definition: OpenDefinition, end_time: number, opened_at: number, sync_on: boolean): StoredOpen {
+  const { system_status_id, title, i18n_title, icon_key, color, priority, open_by_default } = definition;
   return i18n_title
     ? { user_id, system_status_id, end_time, opened_at, title, i18n_title, icon_key, color, priority, open_by_default, sync_on }
     : { user_id, system_status_id, end_time, opened_at, title, icon_key, color, priority, open_by_default, sync_on };
+}
+
+/** ranksAbove for two entries of a user's opens. */
+function outranks(entries: OpenEntries, at: number, best: number): boolean {
+  return ranksAbove(
+    { priority: (entries[at] as OpenDefinition).priority, opened_at: entries[at + 2] as number },
+    { priority: (entries[best] as OpenDefinition).priority, opened_at: entries[best + 2] as number },
+  );
 }
 
 /** Every open row has the same shape (i18n_title present, if undefined), so reads of its fields stay monomorphic. */
@@ -318,7 +329,7 @@ export class MemoryRepository implements StoreTransaction {
 
   private removeUser(tenantKey: string, userId: string) {
     const { state } = this;
-    for (const open of [...(state.opens.of(tenantKey, userId) ?? [])]) this.remove(state.opens, [tenantKey, userId, open.system_status_id]);
+    for (const open of state.opens.of(tenantKey, userId)) this.remove(state.opens, [tenantKey, userId, open.system_status_id]);
     for (const table of [state.preferences, state.pendingSyncOff] as NestedTable<unknown>[]) {
       for (const last of [...(table.map.branch([tenantKey, userId])?.keys() ?? [])]) this.remove(table, [tenantKey, userId, last]);
     }
@@ -521,9 +532,9 @@ export class MemoryRepository implements StoreTransaction {
 
   private storedOpens(tenantKey: string, userId: string): StoredOpen[] {
     const opens = this.state.opens.of(tenantKey, userId);
-    if (!opens) return [];
+    if (opens.length === 0) return [];
     const preferences = this.preferencesOf(tenantKey, userId);
-    return [...opens]
+    return opens
       .sort(byText((open) => open.system_status_id))
       .map((open) => toStoredOpen(open, preferences?.get(open.system_status_id)?.sync_on));
   }
@@ -563,22 +574,24 @@ export class MemoryRepository implements StoreTransaction {
     const preferencesByUser = this.state.preferences.map.root.get(tenantKey) as Map<string, Map<string, { sync_on: boolean }>> | undefined;
     for (const userId of userIds) {
       const preferences = preferencesByUser?.get(userId);
-      const opens = byUser?.get(userId);
+      const entries = byUser?.get(userId);
       let open: StoredOpen | undefined;
       // Of the other statuses only the open that would be shown matters to ranking; it keeps its
       // place before or after this status's open, so that ties fall as over all of them.
-      let best: OpenRow | undefined;
+      let best = -1;
       let bestFirst = false;
       let active = false;
-      if (opens) {
-        for (let i = 0; i < opens.length; i++) {
-          const row = opens[i];
-          if (row.end_time <= nowSeconds) continue;
+      if (entries) {
+        for (let at = 0; at < entries.length; at += OPEN_STRIDE) {
+          const endTime = entries[at + 1] as number;
+          if (endTime <= nowSeconds) continue;
           active = true;
-          const syncOn = preferences === undefined ? row.open_by_default : (preferences.get(row.system_status_id)?.sync_on ?? row.open_by_default);
-          if (row.system_status_id === statusId) open = toStoredOpen(row, syncOn);
-          else if (syncOn && (best === undefined || ranksAbove(row, best))) {
-            best = row;
+          const definition = entries[at] as OpenDefinition;
+          const syncOn = preferences === undefined ? definition.open_by_default : (preferences.get(definition.system_status_id)?.sync_on ?? definition.open_by_default);
+          if (definition.system_status_id === statusId) {
+            open = storedOpen(userId, definition, endTime, entries[at + 2] as number, syncOn);
+          } else if (syncOn && (best < 0 || outranks(entries, at, best))) {
+            best = at;
             bestFirst = open === undefined;
           }
         }
@@ -586,7 +599,10 @@ export class MemoryRepository implements StoreTransaction {
       const preference = preferences?.get(statusId);
       if (!active && preference === undefined) continue;
       const ranked: OpenRank[] = [];
-      const rank: OpenRank | undefined = best && { system_status_id: best.system_status_id, end_time: best.end_time, opened_at: best.opened_at, priority: best.priority, sync_on: true };
+      const rank: OpenRank | undefined =
+        best < 0
+          ? undefined
+          : { system_status_id: (entries![best] as OpenDefinition).system_status_id, end_time: entries![best + 1] as number, opened_at: entries![best + 2] as number, priority: (entries![best] as OpenDefinition).priority, sync_on: true };
       if (rank && bestFirst) ranked.push(rank);
       if (open) ranked.push(open);
       if (rank && !bestFirst) ranked.push(rank);

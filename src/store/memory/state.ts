@@ -129,16 +129,28 @@ export class NestedTable<R> implements TableState<R> {
   }
 }
 
+/** What an open keeps of its status when it was opened: one object for every open made from it. */
+export type OpenDefinition = Omit<OpenRow, 'tenant_key' | 'user_id' | 'end_time' | 'opened_at'>;
+
+/** The entries of a user's opens: [definition, end_time, opened_at] for each, in order. */
+export type OpenEntries = (OpenDefinition | number)[];
+export const OPEN_STRIDE = 3;
+
 /**
- * `user_system_statuses`: a user's opens as one small array under tenant and user. A user has a
- * few opens and batch_open reads all of them at once; an array is scanned faster than a Map is
- * iterated, and costs less memory. The order is a Map's: a replaced open keeps its place, a new
- * one goes last (ties of rank fall by it).
+ * `user_system_statuses`, kept compact: a user's opens are one flat array of (definition,
+ * end_time, opened_at) under tenant and user, the definition shared by the opens made from it.
+ * batch_open reads all of a user's opens at once, and under load the state is not in the CPU's
+ * caches: one open object per row (and its boxed opened_at) cost a memory access each, a user's
+ * entries a few in a row. Row objects are made on demand, so undo, log, fold and dump see ordinary
+ * rows. The order is a Map's: a replaced open keeps its place, a new one goes last (ties of rank
+ * fall by it).
  */
 export class OpensTable implements TableState<OpenRow> {
   readonly codec = opensCodec;
   readonly index = tableNumber(opensCodec);
-  readonly byTenant = new Map<string, Map<string, OpenRow[]>>();
+  readonly byTenant = new Map<string, Map<string, OpenEntries>>();
+  /** Known definitions by status id, a few each: a lookup cache, so dropping one only costs a duplicate. */
+  private readonly definitions = new Map<string, OpenDefinition[]>();
 
   constructor(
     /** The users table's copy of a user_id: a look-up with that same string compares no text. */
@@ -149,50 +161,107 @@ export class OpensTable implements TableState<OpenRow> {
     return [row.tenant_key, row.user_id, row.system_status_id];
   }
 
-  /** The user's opens (never empty), or undefined. */
-  of(tenantKey: string, userId: string): readonly OpenRow[] | undefined {
+  private definitionOf(row: OpenRow): OpenDefinition {
+    let known = this.definitions.get(row.system_status_id);
+    if (known) {
+      for (const definition of known) {
+        if (
+          definition.title === row.title &&
+          definition.i18n_title === row.i18n_title &&
+          definition.icon_key === row.icon_key &&
+          definition.color === row.color &&
+          definition.priority === row.priority &&
+          definition.open_by_default === row.open_by_default
+        ) {
+          return definition;
+        }
+      }
+    } else this.definitions.set(row.system_status_id, (known = []));
+    const { system_status_id, title, i18n_title, icon_key, color, priority, open_by_default } = row;
+    const definition: OpenDefinition = { system_status_id, title, i18n_title, icon_key, color, priority, open_by_default };
+    if (known.length >= 8) known.shift();
+    known.push(definition);
+    return definition;
+  }
+
+  private static row(tenantKey: string, userId: string, entries: OpenEntries, at: number): OpenRow {
+    const definition = entries[at] as OpenDefinition;
+    return {
+      tenant_key: tenantKey,
+      user_id: userId,
+      system_status_id: definition.system_status_id,
+      end_time: entries[at + 1] as number,
+      opened_at: entries[at + 2] as number,
+      title: definition.title,
+      i18n_title: definition.i18n_title,
+      icon_key: definition.icon_key,
+      color: definition.color,
+      priority: definition.priority,
+      open_by_default: definition.open_by_default,
+    };
+  }
+
+  /** The user's entries (never empty), or undefined. */
+  entries(tenantKey: string, userId: string): OpenEntries | undefined {
     return this.byTenant.get(tenantKey)?.get(userId);
   }
 
+  /** The user's opens as rows, in order. */
+  of(tenantKey: string, userId: string): OpenRow[] {
+    const entries = this.entries(tenantKey, userId);
+    const rows: OpenRow[] = [];
+    if (entries) for (let at = 0; at < entries.length; at += OPEN_STRIDE) rows.push(OpensTable.row(tenantKey, userId, entries, at));
+    return rows;
+  }
+
+  private find(entries: OpenEntries, systemStatusId: string): number {
+    for (let at = 0; at < entries.length; at += OPEN_STRIDE) if ((entries[at] as OpenDefinition).system_status_id === systemStatusId) return at;
+    return -1;
+  }
+
   get(key: readonly string[]) {
-    const opens = this.of(key[0], key[1]);
-    if (!opens) return undefined;
-    for (const open of opens) if (open.system_status_id === key[2]) return open;
-    return undefined;
+    const entries = this.entries(key[0], key[1]);
+    const at = entries ? this.find(entries, key[2]) : -1;
+    return at < 0 ? undefined : OpensTable.row(key[0], key[1], entries!, at);
   }
 
   put(row: OpenRow) {
     let users = this.byTenant.get(row.tenant_key);
     if (!users) this.byTenant.set(row.tenant_key, (users = new Map()));
-    const opens = users.get(row.user_id);
-    if (!opens) {
-      users.set(this.sharedUserId(row.tenant_key, row.user_id), [row]);
+    const definition = this.definitionOf(row);
+    const entries = users.get(row.user_id);
+    if (!entries) {
+      users.set(this.sharedUserId(row.tenant_key, row.user_id), [definition, row.end_time, row.opened_at]);
       return undefined;
     }
-    for (let i = 0; i < opens.length; i++) {
-      if (opens[i].system_status_id !== row.system_status_id) continue;
-      const previous = opens[i];
-      opens[i] = row;
-      return previous;
+    const at = this.find(entries, row.system_status_id);
+    if (at < 0) {
+      entries.push(definition, row.end_time, row.opened_at);
+      return undefined;
     }
-    opens.push(row);
-    return undefined;
+    const previous = OpensTable.row(row.tenant_key, row.user_id, entries, at);
+    entries[at] = definition;
+    entries[at + 1] = row.end_time;
+    entries[at + 2] = row.opened_at;
+    return previous;
   }
 
   remove(key: readonly string[]) {
     const users = this.byTenant.get(key[0]);
-    const opens = users?.get(key[1]);
-    if (!opens) return;
-    const at = opens.findIndex((open) => open.system_status_id === key[2]);
+    const entries = users?.get(key[1]);
+    if (!entries) return;
+    const at = this.find(entries, key[2]);
     if (at < 0) return;
-    opens.splice(at, 1);
-    if (opens.length > 0) return;
+    entries.splice(at, OPEN_STRIDE);
+    if (entries.length > 0) return;
     users!.delete(key[1]);
     if (users!.size === 0) this.byTenant.delete(key[0]);
   }
 
   *rows(): Iterable<OpenRow> {
-    for (const users of this.byTenant.values()) for (const opens of users.values()) yield* opens;
+    for (const [tenantKey, users] of this.byTenant) {
+      for (const [userId, entries] of users) for (let at = 0; at < entries.length; at += OPEN_STRIDE) yield OpensTable.row(tenantKey, userId, entries, at);
+    }
   }
 }
 
