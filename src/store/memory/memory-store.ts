@@ -37,6 +37,8 @@ export type RowChange = [number, unknown[]] | [number, null, unknown[]];
 export interface ChangeSink {
   append(records: readonly (readonly RowChange[])[]): void;
   close(): Promise<void>;
+  /** Told how to know that every change in memory is durable (the sink may then read the state). */
+  foldWhen?(settled: () => boolean): void;
 }
 
 class ForeignKeyError extends Error {
@@ -725,6 +727,7 @@ export class MemoryStore extends MemoryRepository implements Store {
       (this as any)[method] = (...args: unknown[]) => this.transaction((tx) => (tx as any)[method](...args));
     }
     if (!sink) return;
+    sink.foldWhen?.(() => this.running === undefined && this.group === undefined);
     for (const method of [...(Object.keys(READERS) as (keyof StoreReader)[]), 'dump' as const]) {
       const read = (this as any)[method].bind(this) as (...args: unknown[]) => Promise<unknown>;
       (this as any)[method] = (...args: unknown[]) => (this.running || this.group ? this.settled().then(() => read(...args)) : read(...args));

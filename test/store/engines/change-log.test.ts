@@ -72,6 +72,39 @@ test('a log record writes repeated values once and decodes to the same changes',
   assert.deepEqual(decodeRecord(compactJson), changes);
 });
 
+test('a fold step never writes a change that is not yet durable', async () => {
+  const file = join(dir, 'fold-waits.sqlite');
+  const store = await openSqliteStore({ file, fold: { idleMs: 60_000, maxLogBytes: 1 << 30, stepRows: 1 } });
+  await store.insertTenant({ tenant_key: TENANT, name: 'Acme', api_permission: true, created_at: T0 });
+  await store.insertUsers(USERS.map((user_id) => ({ tenant_key: TENANT, user_id, name: user_id, resigned: false, created_at: T0 })));
+  const log = (store as unknown as { sink: { fold(): Promise<void>; append(records: unknown): void } }).sink;
+  await log.fold();
+  await store.transaction((tx) => tx.writeOpens(TENANT, USERS.map((user) => open(user, STATUSES[0], 1_900_000_000))));
+  const append = log.append.bind(log);
+  let failNext = false;
+  log.append = (records) => {
+    if (failNext) {
+      failNext = false;
+      throw new Error('disk full');
+    }
+    append(records);
+  };
+  // A fold of one row per step: its next step is queued for the turn in which the failing commit waits for its write.
+  const folding = log.fold();
+  await new Promise((resolve) => setImmediate(resolve));
+  failNext = true;
+  // The rows the fold is about to write, changed by a commit whose write then fails.
+  const failed = store.transaction((tx) => tx.writeOpens(TENANT, USERS.map((user) => open(user, STATUSES[0], 1_900_000_001))));
+  await assert.rejects(failed, /disk full/);
+  await folding;
+  const expected = await store.dump();
+  assert.equal(expected.user_system_statuses.length, USERS.length);
+  // Abandoned, as a killed process: the tables and the log alone must hold the state.
+  const reopened = await openSqliteStore({ file });
+  assert.deepEqual(await reopened.dump(), expected);
+  await reopened.close();
+});
+
 for (const [name, fold] of [
   ['folding every few commits, in steps of 7 rows', { maxLogBytes: 2048, stepRows: 7, idleMs: 1 }],
   ['never folding until close', { maxLogBytes: 1 << 30, maxDirtyRows: 1 << 30, idleMs: 60_000 }],

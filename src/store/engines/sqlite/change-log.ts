@@ -215,9 +215,7 @@ function upsertStatement(codec: TableCodec<unknown>): string {
   return `insert into ${codec.name} (${columns}) values (${values}) on conflict (${key}) ${update}`;
 }
 
-const byKey = (columns: number) => (a: RowChange, b: RowChange) => {
-  const x = a[1] ?? a[2]!;
-  const y = b[1] ?? b[2]!;
+const byKey = (columns: number) => (x: string[], y: string[]) => {
   for (let i = 0; i < columns; i++) {
     if (x[i] === y[i]) continue;
     return (x[i] as string) < (y[i] as string) ? -1 : 1;
@@ -225,15 +223,31 @@ const byKey = (columns: number) => (a: RowChange, b: RowChange) => {
   return 0;
 };
 
+/** A fold under way: the keys of the rows it writes, in key order, and how far it has come. */
+interface Fold {
+  rows: [table: number, key: string[]][];
+  next: number;
+  throughSeq: number;
+  done: () => void;
+}
+
 export class ChangeLog implements ChangeSink {
-  /** The latest image of every row changed since its last fold, per table by key. */
-  private dirty = CODECS.map((codec) => new Nested<RowChange>(codec.keyColumns));
+  /**
+   * The keys of the rows changed since their last fold, per table. Only keys: a fold writes each
+   * row as the state holds it then. (Keeping each change's image until the fold kept every one of
+   * them alive past the young generation, a quarter of a busy server's CPU in collections.)
+   */
+  private dirty = CODECS.map((codec) => new Nested<string[]>(codec.keyColumns));
   private dirtyRows = 0;
   private lastSeq = 0;
   private pendingBytes = 0;
+  private current: Fold | undefined;
   private folding: Promise<void> | undefined;
+  private stepQueued = false;
   private idleTimer: NodeJS.Timeout | undefined;
   private closed = false;
+  private state: MemoryState | undefined;
+  private settled: () => boolean = () => true;
   private readonly append_: SqliteDatabase.Statement<[Buffer]>;
   private readonly truncate: SqliteDatabase.Statement<[number]>;
   private readonly upserts: SqliteDatabase.Statement[];
@@ -252,8 +266,17 @@ export class ChangeLog implements ChangeSink {
     );
   }
 
+  /**
+   * How the store says that every change in memory is durable (no transaction running, none
+   * awaiting its append): only then may a fold step write rows as the state holds them.
+   */
+  foldWhen(settled: () => boolean): void {
+    this.settled = settled;
+  }
+
   /** Loads the tables and replays the unfolded log into the state. */
   load(state: MemoryState): void {
+    this.state = state;
     // Users first: the rows that name a user share its user_id string (memory/compact-tables.ts).
     const users = tableNumber(usersCodec);
     for (const index of [users, ...[...CODECS.keys()].filter((other) => other !== users)]) {
@@ -282,9 +305,17 @@ export class ChangeLog implements ChangeSink {
   }
 
   private remember(changes: readonly RowChange[], bytes: number) {
-    // An image's values start with its key columns, so they serve as its key.
-    for (const change of changes) if (this.dirty[change[0]].set(change[1] ?? change[2]!, change) === undefined) this.dirtyRows++;
+    for (const change of changes) {
+      // An image's values start with its key columns.
+      const key = (change[1] ?? change[2]!) as string[];
+      const dirty = this.dirty[change[0]];
+      if (dirty.lookup(key[0], key[1], key[2]) !== undefined) continue;
+      dirty.set(key, key.slice(0, CODECS[change[0]].keyColumns));
+      this.dirtyRows++;
+    }
     this.pendingBytes += bytes;
+    // Right after an append every change in memory is durable: a good moment for a step.
+    if (this.current) this.step();
   }
 
   private armIdleFold() {
@@ -295,49 +326,71 @@ export class ChangeLog implements ChangeSink {
     }
   }
 
-  /** Folds what is dirty now into the tables, in steps; resolves when the log up to now is gone. */
+  /**
+   * Folds the rows changed up to now into the tables, in steps of stepRows rows, each written as
+   * the state holds it when its step runs: a row changed again since is written newer, which is
+   * harmless because that change is in the log after the point this fold truncates it to. Steps run
+   * right after appends and, between them, in later turns of the event loop whenever the store is
+   * settled. Resolves when the log up to the fold's start is gone.
+   */
   fold(): Promise<void> {
     if (this.folding) return this.folding;
     if (this.dirtyRows === 0 && this.pendingBytes === 0) return Promise.resolve();
     // In key order: consecutive writes then land on the same B-tree pages (a third less CPU than in
     // the order the rows changed, and fewer pages written).
-    const images = this.dirty.flatMap((table, index) => [...table.values()].sort(byKey(CODECS[index].keyColumns)));
-    const throughSeq = this.lastSeq;
-    this.dirty = CODECS.map((codec) => new Nested<RowChange>(codec.keyColumns));
+    const rows = this.dirty.flatMap((table, index) => [...table.values()].sort(byKey(CODECS[index].keyColumns)).map((key) => [index, key] as [number, string[]]));
+    this.dirty = CODECS.map((codec) => new Nested<string[]>(codec.keyColumns));
     this.dirtyRows = 0;
     this.pendingBytes = 0;
-    const run = async () => {
-      // The first step runs now; the rest each in a later turn of the event loop.
-      for (let start = 0; ; start += this.policy.stepRows) {
-        const last = start + this.policy.stepRows >= images.length;
-        this.writeStep(images.slice(start, start + this.policy.stepRows), last ? throughSeq : undefined);
-        if (last) return;
-        if (!this.closed) await new Promise((resolve) => setImmediate(resolve));
-      }
-    };
-    const folding = run().finally(() => {
-      if (this.folding === folding) this.folding = undefined;
+    const folding = new Promise<void>((resolve) => {
+      this.current = { rows, next: 0, throughSeq: this.lastSeq, done: resolve };
     });
     this.folding = folding;
-    return this.folding;
+    this.step();
+    return folding;
   }
 
-  private writeStep(images: readonly RowChange[], truncateThrough: number | undefined) {
+  /** Writes the next step of the fold under way, if the store is settled; else tries again later. */
+  private step() {
+    const fold = this.current;
+    if (!fold) return;
+    if (!this.settled()) return this.queueStep();
+    const state = this.state!;
+    const end = Math.min(fold.rows.length, fold.next + this.policy.stepRows);
+    const last = end === fold.rows.length;
     this.database.transaction(() => {
-      for (const image of images) {
-        if (image[1]) this.upserts[image[0]].run(image[1]);
-        else this.deletes[image[0]].run(image[2]);
+      for (let i = fold.next; i < end; i++) {
+        const [table, key] = fold.rows[i];
+        const row = state.tables[table].get(key);
+        if (row) this.upserts[table].run(CODECS[table].toSql(row));
+        else this.deletes[table].run(key);
       }
-      if (truncateThrough !== undefined) this.truncate.run(truncateThrough);
+      if (last) this.truncate.run(fold.throughSeq);
     })();
+    fold.next = end;
+    if (!last) return this.queueStep();
+    this.current = undefined;
+    this.folding = undefined;
+    fold.done();
+  }
+
+  private queueStep() {
+    if (this.stepQueued) return;
+    this.stepQueued = true;
+    setImmediate(() => {
+      this.stepQueued = false;
+      if (!this.closed) this.step();
+    });
   }
 
   /** Folds everything, so the tables alone hold the state, and closes the database. */
   async close(): Promise<void> {
     clearTimeout(this.idleTimer);
-    await this.folding;
+    // The store has settled before it closes its sink: every step can run now.
     this.closed = true;
-    await this.fold();
+    while (this.current) this.step();
+    this.fold();
+    while (this.current) this.step();
     this.database.close();
   }
 }
