@@ -16,40 +16,44 @@ interface Pending {
   system_status_id: string;
 }
 
+/** The tracked end_times of one status's users. Queue entries name it, so they need no object of their own. */
+interface StatusEnds {
+  tenant_key: string;
+  system_status_id: string;
+  ends: Map<string, number>;
+}
+
 /** Tracked end_times by tenant, status and user: keyed without building a key string per open. */
 class EndTimes {
-  private readonly byTenant = new Map<string, Map<string, Map<string, number>>>();
+  private readonly byTenant = new Map<string, Map<string, StatusEnds>>();
   size = 0;
 
-  get(tenantKey: string, statusId: string, userId: string): number | undefined {
-    return this.byTenant.get(tenantKey)?.get(statusId)?.get(userId);
-  }
-
-  set(tenantKey: string, statusId: string, userId: string, endTime: number): void {
+  /** The end_times of one status's users (a batch names one status: looked up once, not per user). */
+  ofStatus(tenantKey: string, statusId: string): StatusEnds {
     let statuses = this.byTenant.get(tenantKey);
     if (!statuses) this.byTenant.set(tenantKey, (statuses = new Map()));
-    let users = statuses.get(statusId);
-    if (!users) statuses.set(statusId, (users = new Map()));
-    const before = users.size;
-    users.set(userId, endTime);
-    this.size += users.size - before;
+    let status = statuses.get(statusId);
+    if (!status) statuses.set(statusId, (status = { tenant_key: tenantKey, system_status_id: statusId, ends: new Map() }));
+    return status;
+  }
+
+  set(status: StatusEnds, userId: string, endTime: number): void {
+    const before = status.ends.size;
+    status.ends.set(userId, endTime);
+    this.size += status.ends.size - before;
   }
 
   delete(tenantKey: string, statusId: string, userId: string): void {
     const statuses = this.byTenant.get(tenantKey);
-    const users = statuses?.get(statusId);
-    if (!users?.delete(userId)) return;
+    const status = statuses?.get(statusId);
+    if (!status?.ends.delete(userId)) return;
     this.size--;
-    if (users.size === 0) statuses!.delete(statusId);
+    if (status.ends.size === 0) statuses!.delete(statusId);
     if (statuses!.size === 0) this.byTenant.delete(tenantKey);
   }
 
-  *entries(): Generator<Pending> {
-    for (const [tenant_key, statuses] of this.byTenant) {
-      for (const [system_status_id, users] of statuses) {
-        for (const [user_id, end_time] of users) yield { end_time, tenant_key, user_id, system_status_id };
-      }
-    }
+  *statuses(): Generator<StatusEnds> {
+    for (const statuses of this.byTenant.values()) yield* statuses.values();
   }
 
   clear(): void {
@@ -57,12 +61,13 @@ class EndTimes {
     this.size = 0;
   }
 }
+
 /** setTimeout's largest delay; longer waits re-arm when it fires. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export class ExpiryScheduler {
-  /** Waiting expiries, in hour-wide buckets of end_time. */
-  private readonly heap = new BucketQueue<Pending>((item) => item.end_time, 3600);
+  /** Waiting expiries (end_time, the status's tracked ends, user_id), in hour-wide buckets of end_time. */
+  private readonly heap = new BucketQueue<StatusEnds, string>(3600);
   /** The end_time each tracked open has now; queued entries that disagree are stale. */
   private readonly current = new EndTimes();
   private timer: NodeJS.Timeout | undefined;
@@ -111,7 +116,15 @@ export class ExpiryScheduler {
       const nowSeconds = Math.floor(this.services.clock.now() / 1000);
       const { store } = this.services;
       for (const tenant of await store.listTenants()) {
-        for (const open of await store.tenantOpenEnds(tenant.tenant_key, nowSeconds)) this.track(tenant.tenant_key, open.user_id, open.system_status_id, open.end_time);
+        // One read of what the index needs, grouped by status: track takes a status's users at once.
+        const byStatus = new Map<string, { users: string[]; ends: number[] }>();
+        for (const open of await store.tenantOpenEnds(tenant.tenant_key, nowSeconds)) {
+          let group = byStatus.get(open.system_status_id);
+          if (!group) byStatus.set(open.system_status_id, (group = { users: [], ends: [] }));
+          group.users.push(open.user_id);
+          group.ends.push(open.end_time);
+        }
+        for (const [statusId, group] of byStatus) this.track(tenant.tenant_key, group.users, statusId, group.ends);
       }
       await this.expireDue();
     });
@@ -122,11 +135,16 @@ export class ExpiryScheduler {
     return this.queue;
   }
 
-  private track(tenantKey: string, userId: string, statusId: string, endTime: number): void {
-    // Re-opened with the same end_time: its queued entry is still there.
-    if (this.current.get(tenantKey, statusId, userId) === endTime) return;
-    this.current.set(tenantKey, statusId, userId, endTime);
-    this.heap.push({ end_time: endTime, tenant_key: tenantKey, user_id: userId, system_status_id: statusId });
+  private track(tenantKey: string, userIds: readonly string[], statusId: string, endTimes: readonly number[]): void {
+    const tracked = this.current.ofStatus(tenantKey, statusId);
+    for (let i = 0; i < userIds.length; i++) {
+      const userId = userIds[i];
+      const endTime = endTimes[i];
+      // Re-opened with the same end_time: its queued entry is still there.
+      if (tracked.ends.get(userId) === endTime) continue;
+      this.current.set(tracked, userId, endTime);
+      this.heap.push(endTime, tracked, userId);
+    }
     // Superseded and closed entries are dropped when they surface; under steady re-opens they would
     // pile up until their end_times, so the heap is rebuilt from the live index before they outnumber it.
     if (this.heap.size > 2 * this.current.size + 1024) this.compact();
@@ -139,7 +157,7 @@ export class ExpiryScheduler {
 
   private compact(): void {
     this.heap.clear();
-    for (const pending of this.current.entries()) this.heap.push(pending);
+    for (const status of this.current.statuses()) for (const [userId, endTime] of status.ends) this.heap.push(endTime, status, userId);
   }
 
   private async follow(change: StatusChangeEvent): Promise<void> {
@@ -148,7 +166,7 @@ export class ExpiryScheduler {
       return;
     }
     // Opens name the end_times they wrote: no read (it cost as much as a tenth of the batch itself).
-    change.user_ids.forEach((userId, index) => this.track(change.tenant_key, userId, change.system_status_id, change.end_times[index]));
+    this.track(change.tenant_key, change.user_ids, change.system_status_id, change.end_times);
     await this.expireDue();
   }
 
@@ -163,9 +181,9 @@ export class ExpiryScheduler {
   private arm(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    const next = this.heap.peek();
-    if (this.stopped || !next || this.services.clock.state().frozen) return;
-    const delay = Math.max(0, next.end_time * 1000 - this.services.clock.now());
+    const next = this.heap.peekKey();
+    if (this.stopped || next === undefined || this.services.clock.state().frozen) return;
+    const delay = Math.max(0, next * 1000 - this.services.clock.now());
     this.timer = setTimeout(() => void this.enqueue(() => this.expireDue()), Math.min(delay, MAX_TIMER_MS));
     this.timer.unref();
   }
@@ -174,14 +192,15 @@ export class ExpiryScheduler {
   private async expireDue(): Promise<void> {
     const now = this.services.clock.now();
     this.lastNow = Math.max(this.lastNow, now);
-    while (this.heap.size > 0 && this.heap.peek()!.end_time * 1000 <= now) {
-      const endTime = this.heap.peek()!.end_time;
+    while (this.heap.size > 0 && this.heap.peekKey()! * 1000 <= now) {
+      const endTime = this.heap.peekKey()!;
       const due: Pending[] = [];
-      while (this.heap.size > 0 && this.heap.peek()!.end_time === endTime) {
-        const item = this.heap.pop()!;
-        if (this.current.get(item.tenant_key, item.system_status_id, item.user_id) !== endTime) continue;
-        this.current.delete(item.tenant_key, item.system_status_id, item.user_id);
-        due.push(item);
+      while (this.heap.size > 0 && this.heap.peekKey() === endTime) {
+        const { first: status, second: userId } = this.heap.pop()!;
+        // Superseded (re-opened with another end_time, closed, or tracked anew since): not due.
+        if (status.ends.get(userId) !== endTime) continue;
+        this.current.delete(status.tenant_key, status.system_status_id, userId);
+        due.push({ end_time: endTime, tenant_key: status.tenant_key, user_id: userId, system_status_id: status.system_status_id });
       }
       await this.publishExpiries(endTime, due);
     }

@@ -1,4 +1,4 @@
-import { type BatchOpenEntry, type BatchOpenPlan, planBatchOpen } from '../../domain/batch-open.js';
+import { type BatchOpenEntry, type BatchOpenPlan, planBatchOpen, type ShownChange } from '../../domain/batch-open.js';
 import { parseEndTime } from '../../domain/end-time.js';
 import type { UserIdType } from '../../domain/enums.js';
 import type { AppRecord } from '../../store/store.js';
@@ -43,19 +43,20 @@ export async function batchOpen(
     return plan;
   });
 
-  for (const type of ['opened', 'replaced'] as const) {
-    const writes = plan.writes.filter((write) => write.replaced === (type === 'replaced'));
-    if (writes.length === 0) continue;
-    const ids = writes.map((write) => write.user_id);
-    services.events.emit('change', {
-      type,
-      tenant_key: tenantKey,
-      system_status_id: systemStatusId,
-      user_ids: ids,
-      end_times: writes.map((write) => write.open.end_time),
-      shown_changes: plan.shown_changes.filter((change) => ids.includes(change.user_id)),
-      at: nowMs,
-    });
+  // One event for the users whose open is new, one for those whose active open was replaced.
+  const replaced = new Set<string>();
+  const opened = { user_ids: [] as string[], end_times: [] as number[], shown_changes: [] as ShownChange[] };
+  const reopened = { user_ids: [] as string[], end_times: [] as number[], shown_changes: [] as ShownChange[] };
+  for (const write of plan.writes) {
+    const into = write.replaced ? reopened : opened;
+    if (write.replaced) replaced.add(write.user_id);
+    into.user_ids.push(write.user_id);
+    into.end_times.push(write.open.end_time);
+  }
+  for (const change of plan.shown_changes) (replaced.has(change.user_id) ? reopened : opened).shown_changes.push(change);
+  for (const [type, change] of [['opened', opened], ['replaced', reopened]] as const) {
+    if (change.user_ids.length === 0) continue;
+    services.events.emit('change', { type, tenant_key: tenantKey, system_status_id: systemStatusId, ...change, at: nowMs });
   }
   return plan.result_list;
 }

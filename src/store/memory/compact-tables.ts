@@ -294,6 +294,11 @@ export class KeyPairTable<R extends object> implements TableState<R> {
     return this.sets.get(first)?.has(second) ?? false;
   }
 
+  /** The second parts under a first part, as a set (undefined when there are none). */
+  set(first: string): ReadonlySet<string> | undefined {
+    return this.sets.get(first);
+  }
+
   /** The second parts under a first part. */
   seconds(first: string): Iterable<string> {
     return this.sets.get(first) ?? [];

@@ -27,7 +27,7 @@ import {
   type UserRecord,
 } from '../store.js';
 import { decodeState, encodeState } from './state-image.js';
-import { MemoryState, type NestedTable, type TableState } from './state.js';
+import { MemoryState, type NestedTable, OPEN_STRIDE, type OpenDefinition, type OpenEntries, type TableState } from './state.js';
 import { CODECS, compareText, type OpenRow, type StatusRow } from './tables.js';
 
 /** One row image a transaction wrote: [table number, values in codec column order] or [table number, null, key]. */
@@ -40,6 +40,8 @@ export type RowChange = [number, unknown[]] | [number, null, unknown[]];
 export interface ChangeSink {
   append(records: readonly (readonly RowChange[])[]): void;
   close(): Promise<void>;
+  /** Told how to know that every change in memory is durable (the sink may then read the state). */
+  foldWhen?(settled: () => boolean): void;
   /** Keeps the state's image where it costs no memory (beside the database), if the sink has such a place. */
   saveImage?(state: MemoryState): { read(): { bytes: Buffer; id: string } } | undefined;
 }
@@ -71,19 +73,24 @@ class Recorder {
 }
 
 function toStoredOpen(row: OpenRow, syncOn: boolean | undefined): StoredOpen {
-  return {
-    user_id: row.user_id,
-    system_status_id: row.system_status_id,
-    end_time: row.end_time,
-    opened_at: row.opened_at,
-    title: row.title,
-    ...(row.i18n_title ? { i18n_title: row.i18n_title } : {}),
-    icon_key: row.icon_key,
-    color: row.color,
-    priority: row.priority,
-    open_by_default: row.open_by_default,
-    sync_on: syncOn ?? row.open_by_default,
-  };
+  return storedOpen(row.user_id, row, row.end_time, row.opened_at, syncOn ?? row.open_by_default);
+}
+
+// Two literals instead of a spread: i18n_title keeps its place in the key order (answers show
+// it), and each literal has one shape.
+function storedOpen(user_id: string, definition: OpenDefinition, end_time: number, opened_at: number, sync_on: boolean): StoredOpen {
+  const { system_status_id, title, i18n_title, icon_key, color, priority, open_by_default } = definition;
+  return i18n_title
+    ? { user_id, system_status_id, end_time, opened_at, title, i18n_title, icon_key, color, priority, open_by_default, sync_on }
+    : { user_id, system_status_id, end_time, opened_at, title, icon_key, color, priority, open_by_default, sync_on };
+}
+
+/** ranksAbove for two entries of a user's opens. */
+function outranks(entries: OpenEntries, at: number, best: number): boolean {
+  return ranksAbove(
+    { priority: (entries[at] as OpenDefinition).priority, opened_at: entries[at + 2] as number },
+    { priority: (entries[best] as OpenDefinition).priority, opened_at: entries[best + 2] as number },
+  );
 }
 
 /** Every open row has the same shape (i18n_title present, if undefined), so reads of its fields stay monomorphic. */
@@ -116,6 +123,9 @@ function toSystemStatus(row: StatusRow): SystemStatus {
 }
 
 const copy = <T extends object>(row: T): T => ({ ...row });
+const INVALID: ResolvedUser = Object.freeze({ kind: 'invalid' });
+const OTHER_TENANT: ResolvedUser = Object.freeze({ kind: 'other_tenant' });
+const NOBODY: ReadonlySet<string> = new Set();
 const byText = <T>(key: (item: T) => string) => (a: T, b: T) => compareText(key(a), key(b));
 
 export class MemoryRepository implements StoreTransaction {
@@ -335,9 +345,7 @@ export class MemoryRepository implements StoreTransaction {
 
   private removeUser(tenantKey: string, userId: string) {
     const { state } = this;
-    for (const statusId of [...((state.opens.map.branch([tenantKey, userId])?.keys() ?? []) as Iterable<string>)]) {
-      this.remove(state.opens, [tenantKey, userId, statusId]);
-    }
+    for (const open of state.opens.of(tenantKey, userId)) this.remove(state.opens, [tenantKey, userId, open.system_status_id]);
     for (const table of [state.preferences, state.pendingSyncOff] as NestedTable<unknown>[]) {
       for (const last of [...(table.map.branch([tenantKey, userId])?.keys() ?? [])]) this.remove(table, [tenantKey, userId, last]);
     }
@@ -506,29 +514,31 @@ export class MemoryRepository implements StoreTransaction {
   async resolveUserIds(app: AppRecord, userIdType: UserIdType, ids: readonly string[]) {
     const { state } = this;
     const resolved = new Map<string, ResolvedUser>();
-    const unique = [...new Set(ids)];
-    for (const id of unique) if (!isStorableText(id)) resolved.set(id, { kind: 'invalid' });
-    const scoped = !app.contact_scope_all;
-    const visible = (userId: string) => !scoped || state.contactUsers.has(app.app_id, userId);
-    const found = new Map<string, ResolvedUser>();
-    for (const id of unique) {
+    // Unstorable IDs first, then the others in the order first named (as the SQL engines answer).
+    for (const id of ids) if (!isStorableText(id)) resolved.set(id, INVALID);
+    const tenantUsers = state.users.map.root.get(app.tenant_key) as Map<string, UserRecord> | undefined;
+    const contactUsers = app.contact_scope_all ? undefined : (state.contactUsers.set(app.app_id) ?? NOBODY);
+    const owner = userIdType === 'open_id' ? app.app_id : app.developer;
+    for (const id of ids) {
       if (resolved.has(id)) continue;
       let user: UserRecord | undefined;
-      if (userIdType === 'user_id') user = state.users.map.lookup(app.tenant_key, id);
+      if (userIdType === 'user_id') user = tenantUsers?.get(id);
       else {
         const row = state.userIds.lookup(id);
-        if (!row || row.id_type !== userIdType) continue;
-        if (row.tenant_key !== app.tenant_key) {
-          resolved.set(id, { kind: 'other_tenant' });
-          continue;
+        if (row && row.id_type === userIdType) {
+          if (row.tenant_key !== app.tenant_key) {
+            resolved.set(id, OTHER_TENANT);
+            continue;
+          }
+          // Another app's open_id (or another developer's union_id) of this tenant names nobody here.
+          if (row.owner === owner) user = tenantUsers?.get(row.user_id);
         }
-        // Another app's open_id (or another developer's union_id) of this tenant names nobody here.
-        if (row.owner !== (userIdType === 'open_id' ? app.app_id : app.developer)) continue;
-        user = state.users.map.lookup(row.tenant_key, row.user_id);
       }
-      if (user) found.set(id, { kind: 'user', user_id: user.user_id, resigned: user.resigned, visible: visible(user.user_id) });
+      resolved.set(
+        id,
+        user ? { kind: 'user', user_id: user.user_id, resigned: user.resigned, visible: contactUsers === undefined || contactUsers.has(user.user_id) } : INVALID,
+      );
     }
-    for (const id of unique) if (!resolved.has(id)) resolved.set(id, found.get(id) ?? { kind: 'invalid' });
     return resolved;
   }
 
@@ -537,10 +547,10 @@ export class MemoryRepository implements StoreTransaction {
   }
 
   private storedOpens(tenantKey: string, userId: string): StoredOpen[] {
-    const opens = this.state.opens.map.branch([tenantKey, userId]) as Map<string, OpenRow> | undefined;
-    if (!opens) return [];
+    const opens = this.state.opens.of(tenantKey, userId);
+    if (opens.length === 0) return [];
     const preferences = this.preferencesOf(tenantKey, userId);
-    return [...opens.values()]
+    return opens
       .sort(byText((open) => open.system_status_id))
       .map((open) => toStoredOpen(open, preferences?.get(open.system_status_id)?.sync_on));
   }
@@ -555,16 +565,17 @@ export class MemoryRepository implements StoreTransaction {
   }
 
   async tenantOpens(tenantKey: string) {
-    const users = this.state.opens.map.branch([tenantKey]);
+    const users = this.state.opens.byTenant.get(tenantKey);
     if (!users) return [];
-    return [...(users.keys() as Iterable<string>)].sort(compareText).flatMap((userId) => this.storedOpens(tenantKey, userId));
+    return [...users.keys()].sort(compareText).flatMap((userId) => this.storedOpens(tenantKey, userId));
   }
 
   async tenantOpenEnds(tenantKey: string, afterSeconds: number) {
     const ends: OpenEnd[] = [];
-    for (const opens of (this.state.opens.map.branch([tenantKey])?.values() ?? []) as Iterable<Map<string, OpenRow>>) {
-      for (const open of opens.values()) {
-        if (open.end_time > afterSeconds) ends.push({ user_id: open.user_id, system_status_id: open.system_status_id, end_time: open.end_time });
+    for (const [userId, entries] of this.state.opens.byTenant.get(tenantKey) ?? []) {
+      for (let at = 0; at < entries.length; at += OPEN_STRIDE) {
+        const endTime = entries[at + 1] as number;
+        if (endTime > afterSeconds) ends.push({ user_id: userId, system_status_id: (entries[at] as OpenDefinition).system_status_id, end_time: endTime });
       }
     }
     return ends;
@@ -584,39 +595,48 @@ export class MemoryRepository implements StoreTransaction {
 
   async batchOpenStates(tenantKey: string, systemStatusId: string, userIds: readonly string[], nowSeconds: number) {
     const states = new Map<string, UserState>();
-    const byUser = this.state.opens.map.root.get(tenantKey) as Map<string, Map<string, OpenRow>> | undefined;
+    const byUser = this.state.opens.byTenant.get(tenantKey);
+    // The stored opens share their status's id string: compared as the same string, not by content.
+    const statusId = this.state.statuses.map.lookup(systemStatusId)?.system_status_id ?? systemStatusId;
     const preferencesByUser = this.state.preferences.map.root.get(tenantKey) as Map<string, Map<string, { sync_on: boolean }>> | undefined;
     for (const userId of userIds) {
       const preferences = preferencesByUser?.get(userId);
-      const opens = byUser?.get(userId);
-      const state: UserState = { opens: [] };
-      let known = false;
-      if (opens) {
-        // Of the other statuses only the open that would be shown matters to ranking; it keeps its
-        // place before or after this status's open, so that ties fall as over all of them.
-        let best: OpenRow | undefined;
-        let bestFirst = false;
-        for (const open of opens.values()) {
-          if (open.end_time <= nowSeconds) continue;
-          known = true;
-          const syncOn = preferences === undefined ? open.open_by_default : (preferences.get(open.system_status_id)?.sync_on ?? open.open_by_default);
-          if (open.system_status_id === systemStatusId) state.open = toStoredOpen(open, syncOn);
-          else if (syncOn && (!best || ranksAbove(open, best))) {
-            best = open;
-            bestFirst = state.open === undefined;
+      const entries = byUser?.get(userId);
+      let open: StoredOpen | undefined;
+      // Of the other statuses only the open that would be shown matters to ranking; it keeps its
+      // place before or after this status's open, so that ties fall as over all of them.
+      let best = -1;
+      let bestFirst = false;
+      let active = false;
+      if (entries) {
+        for (let at = 0; at < entries.length; at += OPEN_STRIDE) {
+          const endTime = entries[at + 1] as number;
+          if (endTime <= nowSeconds) continue;
+          active = true;
+          const definition = entries[at] as OpenDefinition;
+          const syncOn = preferences === undefined ? definition.open_by_default : (preferences.get(definition.system_status_id)?.sync_on ?? definition.open_by_default);
+          if (definition.system_status_id === statusId) {
+            open = storedOpen(userId, definition, endTime, entries[at + 2] as number, syncOn);
+          } else if (syncOn && (best < 0 || outranks(entries, at, best))) {
+            best = at;
+            bestFirst = open === undefined;
           }
         }
-        const rank: OpenRank | undefined = best && { system_status_id: best.system_status_id, end_time: best.end_time, opened_at: best.opened_at, priority: best.priority, sync_on: true };
-        if (rank && bestFirst) state.opens.push(rank);
-        if (state.open) state.opens.push(state.open);
-        if (rank && !bestFirst) state.opens.push(rank);
       }
-      const preference = preferences?.get(systemStatusId);
-      if (preference) {
-        known = true;
-        state.sync_preference = preference.sync_on;
-      }
-      if (known) states.set(userId, state);
+      const preference = preferences?.get(statusId);
+      if (!active && preference === undefined) continue;
+      const ranked: OpenRank[] = [];
+      const rank: OpenRank | undefined =
+        best < 0
+          ? undefined
+          : { system_status_id: (entries![best] as OpenDefinition).system_status_id, end_time: entries![best + 1] as number, opened_at: entries![best + 2] as number, priority: (entries![best] as OpenDefinition).priority, sync_on: true };
+      if (rank && bestFirst) ranked.push(rank);
+      if (open) ranked.push(open);
+      if (rank && !bestFirst) ranked.push(rank);
+      const state: UserState = { opens: ranked };
+      if (open) state.open = open;
+      if (preference) state.sync_preference = preference.sync_on;
+      states.set(userId, state);
     }
     return states;
   }
@@ -631,8 +651,9 @@ export class MemoryRepository implements StoreTransaction {
   }
 
   async writeOpens(tenantKey: string, opens: readonly StoredOpen[]) {
+    const users = this.state.users.map.root.get(tenantKey) as Map<string, UserRecord> | undefined;
     for (const open of opens) {
-      if (!this.state.users.map.lookup(tenantKey, open.user_id)) throw new ForeignKeyError(`user_system_statuses user ${open.user_id}`);
+      if (!users?.has(open.user_id)) throw new ForeignKeyError(`user_system_statuses user ${open.user_id}`);
       this.put(this.state.opens, openRow(tenantKey, open.user_id, open));
     }
   }
@@ -732,6 +753,7 @@ export class MemoryStore extends MemoryRepository implements Store {
       (this as any)[method] = (...args: unknown[]) => this.transaction((tx) => (tx as any)[method](...args));
     }
     if (!sink) return;
+    sink.foldWhen?.(() => this.running === undefined && this.group === undefined);
     for (const method of [...(Object.keys(READERS) as (keyof StoreReader)[]), 'dump' as const]) {
       const read = (this as any)[method].bind(this) as (...args: unknown[]) => Promise<unknown>;
       (this as any)[method] = (...args: unknown[]) => (this.running || this.group ? this.settled().then(() => read(...args)) : read(...args));

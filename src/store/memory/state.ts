@@ -206,6 +206,142 @@ export class NestedTable<R> implements TableState<R> {
   }
 }
 
+/** What an open keeps of its status when it was opened: one object for every open made from it. */
+export type OpenDefinition = Omit<OpenRow, 'tenant_key' | 'user_id' | 'end_time' | 'opened_at'>;
+
+/** The entries of a user's opens: [definition, end_time, opened_at] for each, in order. */
+export type OpenEntries = (OpenDefinition | number)[];
+export const OPEN_STRIDE = 3;
+
+/**
+ * `user_system_statuses`, kept compact: a user's opens are one flat array of (definition,
+ * end_time, opened_at) under tenant and user, the definition shared by the opens made from it.
+ * batch_open reads all of a user's opens at once, and under load the state is not in the CPU's
+ * caches: one open object per row (and its boxed opened_at) cost a memory access each, a user's
+ * entries a few in a row. Row objects are made on demand, so undo, log, fold and dump see ordinary
+ * rows. The order is a Map's: a replaced open keeps its place, a new one goes last (ties of rank
+ * fall by it).
+ */
+export class OpensTable implements TableState<OpenRow> {
+  readonly codec = opensCodec;
+  readonly index = tableNumber(opensCodec);
+  readonly byTenant = new Map<string, Map<string, OpenEntries>>();
+  /** Known definitions by status id, a few each: a lookup cache, so dropping one only costs a duplicate. */
+  private readonly definitions = new Map<string, OpenDefinition[]>();
+
+  constructor(
+    /** The users table's copy of a user_id: a look-up with that same string compares no text. */
+    private readonly sharedUserId: (tenantKey: string, userId: string) => string,
+  ) {}
+
+  key(row: OpenRow) {
+    return [row.tenant_key, row.user_id, row.system_status_id];
+  }
+
+  private definitionOf(row: OpenRow): OpenDefinition {
+    let known = this.definitions.get(row.system_status_id);
+    if (known) {
+      for (const definition of known) {
+        if (
+          definition.title === row.title &&
+          definition.i18n_title === row.i18n_title &&
+          definition.icon_key === row.icon_key &&
+          definition.color === row.color &&
+          definition.priority === row.priority &&
+          definition.open_by_default === row.open_by_default
+        ) {
+          return definition;
+        }
+      }
+    } else this.definitions.set(row.system_status_id, (known = []));
+    const { system_status_id, title, i18n_title, icon_key, color, priority, open_by_default } = row;
+    const definition: OpenDefinition = { system_status_id, title, i18n_title, icon_key, color, priority, open_by_default };
+    if (known.length >= 8) known.shift();
+    known.push(definition);
+    return definition;
+  }
+
+  private static row(tenantKey: string, userId: string, entries: OpenEntries, at: number): OpenRow {
+    const definition = entries[at] as OpenDefinition;
+    return {
+      tenant_key: tenantKey,
+      user_id: userId,
+      system_status_id: definition.system_status_id,
+      end_time: entries[at + 1] as number,
+      opened_at: entries[at + 2] as number,
+      title: definition.title,
+      i18n_title: definition.i18n_title,
+      icon_key: definition.icon_key,
+      color: definition.color,
+      priority: definition.priority,
+      open_by_default: definition.open_by_default,
+    };
+  }
+
+  /** The user's entries (never empty), or undefined. */
+  entries(tenantKey: string, userId: string): OpenEntries | undefined {
+    return this.byTenant.get(tenantKey)?.get(userId);
+  }
+
+  /** The user's opens as rows, in order. */
+  of(tenantKey: string, userId: string): OpenRow[] {
+    const entries = this.entries(tenantKey, userId);
+    const rows: OpenRow[] = [];
+    if (entries) for (let at = 0; at < entries.length; at += OPEN_STRIDE) rows.push(OpensTable.row(tenantKey, userId, entries, at));
+    return rows;
+  }
+
+  private find(entries: OpenEntries, systemStatusId: string): number {
+    for (let at = 0; at < entries.length; at += OPEN_STRIDE) if ((entries[at] as OpenDefinition).system_status_id === systemStatusId) return at;
+    return -1;
+  }
+
+  get(key: readonly string[]) {
+    const entries = this.entries(key[0], key[1]);
+    const at = entries ? this.find(entries, key[2]) : -1;
+    return at < 0 ? undefined : OpensTable.row(key[0], key[1], entries!, at);
+  }
+
+  put(row: OpenRow) {
+    let users = this.byTenant.get(row.tenant_key);
+    if (!users) this.byTenant.set(row.tenant_key, (users = new Map()));
+    const definition = this.definitionOf(row);
+    const entries = users.get(row.user_id);
+    if (!entries) {
+      users.set(this.sharedUserId(row.tenant_key, row.user_id), [definition, row.end_time, row.opened_at]);
+      return undefined;
+    }
+    const at = this.find(entries, row.system_status_id);
+    if (at < 0) {
+      entries.push(definition, row.end_time, row.opened_at);
+      return undefined;
+    }
+    const previous = OpensTable.row(row.tenant_key, row.user_id, entries, at);
+    entries[at] = definition;
+    entries[at + 1] = row.end_time;
+    entries[at + 2] = row.opened_at;
+    return previous;
+  }
+
+  remove(key: readonly string[]) {
+    const users = this.byTenant.get(key[0]);
+    const entries = users?.get(key[1]);
+    if (!entries) return;
+    const at = this.find(entries, key[2]);
+    if (at < 0) return;
+    entries.splice(at, OPEN_STRIDE);
+    if (entries.length > 0) return;
+    users!.delete(key[1]);
+    if (users!.size === 0) this.byTenant.delete(key[0]);
+  }
+
+  *rows(): Iterable<OpenRow> {
+    for (const [tenantKey, users] of this.byTenant) {
+      for (const [userId, entries] of users) for (let at = 0; at < entries.length; at += OPEN_STRIDE) yield OpensTable.row(tenantKey, userId, entries, at);
+    }
+  }
+}
+
 /** A tenant's user_ids in order, made on demand from its users map: listing pages stays cheap between changes. */
 class SortedKeys {
   private sorted: string[] | undefined;
@@ -306,7 +442,7 @@ export class MemoryState {
   );
   readonly names = new NestedTable(namesCodec, (r) => [r.tenant_key, r.name]);
   readonly preferences = new NestedTable(preferencesCodec, (r) => [r.tenant_key, r.user_id, r.system_status_id]);
-  readonly opens = new NestedTable<OpenRow>(opensCodec, (r) => [r.tenant_key, r.user_id, r.system_status_id]);
+  readonly opens = new OpensTable(this.sharedUserId);
   readonly pendingSyncOff = new NestedTable(pendingSyncOffCodec, (r) => [r.tenant_key, r.user_id, r.title]);
 
   /** The tables in CODECS order: a log record's table number indexes this list. */

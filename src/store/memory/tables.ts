@@ -145,8 +145,8 @@ export const statusesCodec = codec<StatusRow>(
   (v) => {
     const i18n = parsed<I18nText>(v[3]);
     return {
-      system_status_id: String(v[0]),
-      tenant_key: String(v[1]),
+      system_status_id: shared(v[0]),
+      tenant_key: shared(v[1]),
       title: String(v[2]),
       ...(i18n ? { i18n_title: i18n } : {}),
       icon_key: String(v[4]) as IconKey,

@@ -33,6 +33,19 @@ const open = (userId: string, statusId: string, endTime: number): StoredOpen => 
   sync_on: true,
 });
 
+test('a log record keeps every kind of value exactly', () => {
+  const changes: RowChange[] = [
+    [3, [TENANT, 'ü名前😀', 'x'.repeat(70_000), 0, -1]],
+    [3, [TENANT, '', 'tab\t "quote" \\', 2 ** 31, -(2 ** 31)]],
+    [5, ['d', 'tenant', 'a', TENANT, 'n', 1.5, Number.MAX_SAFE_INTEGER]],
+    [5, ['e', 'tenant', 'a', TENANT, 'n', -0, 1e300]],
+    [0, null, ['gone']],
+  ];
+  const decoded = decodeRecord(encodeRecord(changes));
+  assert.deepEqual(decoded, changes);
+  assert.ok(Object.is(decoded[3][1]![5], -0));
+});
+
 test('a log record writes repeated values once and decodes to the same changes', () => {
   const changes: RowChange[] = [
     [9, [TENANT, 'u1', STATUSES[0], 100, T0, 't1', '{"en_us":"x"}', 'GeneralBusinessTrip', 'BLUE', 1, 1]],
@@ -43,11 +56,53 @@ test('a log record writes repeated values once and decodes to the same changes',
     [9, [TENANT, 'u4', STATUSES[0], 200, T0, 't1', null, 'GeneralBusinessTrip', 'BLUE', 1, 0]],
     [8, [TENANT, 'u2', STATUSES[1], 0]],
   ];
-  const text = encodeRecord(changes);
-  assert.ok(text.length < JSON.stringify(changes).length * 0.7, text);
-  assert.deepEqual(decodeRecord(text), changes);
-  // Records written before the compact form decode as they are.
+  const record = encodeRecord(changes);
+  assert.ok(record.length < JSON.stringify(changes).length * 0.6, `${record.length} bytes`);
+  assert.deepEqual(decodeRecord(record), changes);
+  // Records of earlier releases: JSON, first in full, then with repeated values as `true`.
   assert.deepEqual(decodeRecord(JSON.stringify(changes)), changes);
+  const compactJson = JSON.stringify([
+    changes[0],
+    [9, [true, 'u2', true, 200]],
+    changes[2],
+    changes[3],
+    [9, [true, 'u4', true, true, true, true, null, true, true, true, 0]],
+    [8, [true, true, STATUSES[1]]],
+  ]);
+  assert.deepEqual(decodeRecord(compactJson), changes);
+});
+
+test('a fold step never writes a change that is not yet durable', async () => {
+  const file = join(dir, 'fold-waits.sqlite');
+  const store = await openSqliteStore({ file, fold: { idleMs: 60_000, maxLogBytes: 1 << 30, stepRows: 1 } });
+  await store.insertTenant({ tenant_key: TENANT, name: 'Acme', api_permission: true, created_at: T0 });
+  await store.insertUsers(USERS.map((user_id) => ({ tenant_key: TENANT, user_id, name: user_id, resigned: false, created_at: T0 })));
+  const log = (store as unknown as { sink: { fold(): Promise<void>; append(records: unknown): void } }).sink;
+  await log.fold();
+  await store.transaction((tx) => tx.writeOpens(TENANT, USERS.map((user) => open(user, STATUSES[0], 1_900_000_000))));
+  const append = log.append.bind(log);
+  let failNext = false;
+  log.append = (records) => {
+    if (failNext) {
+      failNext = false;
+      throw new Error('disk full');
+    }
+    append(records);
+  };
+  // A fold of one row per step: its next step is queued for the turn in which the failing commit waits for its write.
+  const folding = log.fold();
+  await new Promise((resolve) => setImmediate(resolve));
+  failNext = true;
+  // The rows the fold is about to write, changed by a commit whose write then fails.
+  const failed = store.transaction((tx) => tx.writeOpens(TENANT, USERS.map((user) => open(user, STATUSES[0], 1_900_000_001))));
+  await assert.rejects(failed, /disk full/);
+  await folding;
+  const expected = await store.dump();
+  assert.equal(expected.user_system_statuses.length, USERS.length);
+  // Abandoned, as a killed process: the tables and the log alone must hold the state.
+  const reopened = await openSqliteStore({ file });
+  assert.deepEqual(await reopened.dump(), expected);
+  await reopened.close();
 });
 
 for (const [name, fold] of [
