@@ -36,10 +36,10 @@ export interface TableState<R> {
 }
 
 /**
- * The innermost map of a three-level table (a user's opens, toggles, pending titles), with a
- * Map's methods and order. Most users have one entry, and a Map costs ~190 bytes even then (at
- * 1M users the maps of 277k users' opens and toggles held ~50 MiB): the first entry is kept in
- * two fields, a Map holds the rest.
+ * The innermost map of a three-level table (a user's sync toggles, pending titles), with a Map's
+ * methods and order. Most users have one entry, and a Map costs ~190 bytes even then (at 1M users
+ * the toggles' maps of 77k users held ~10 MiB): the first entry is kept in two fields, a Map
+ * holds the rest.
  */
 export class Leaf<V> {
   private firstKey: string | undefined = undefined;
