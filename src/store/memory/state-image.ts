@@ -8,12 +8,12 @@
 import { endianness } from 'node:os';
 import { crc32 } from 'node:zlib';
 import type { UserIdTableImage } from './compact-tables.js';
-import { MemoryState } from './state.js';
+import { MemoryState, OPEN_STRIDE } from './state.js';
 import type { UserRecord } from '../store.js';
-import { CODECS, tableNumber, type TableCodec, type UserIdRow, usersCodec, userIdsCodec, contactUsersCodec } from './tables.js';
+import { CODECS, contactUsersCodec, type OpenRow, opensCodec, tableNumber, type TableCodec, type UserIdRow, usersCodec, userIdsCodec } from './tables.js';
 
 /** Bumped whenever the encoding or what a table keeps changes: an image of another version is never read. */
-export const IMAGE_VERSION = 1;
+export const IMAGE_VERSION = 2;
 const MAGIC = Buffer.from('SYSSTIMG', 'latin1');
 /** Magic, version, header length, checksum, reserved: then the header (JSON) and the body, both 8-byte aligned. */
 const PREAMBLE = 24;
@@ -47,6 +47,8 @@ interface Header {
   tables: {
     /** Every table but the two compact ones, by table number. */
     rows: (RowsImage | null)[];
+    /** Per open (opens are written in the users' order), its user's number, -1 for a user_id naming no user. */
+    openUsers: number;
     userIds: {
       entries: number;
       removedSlots: number;
@@ -69,6 +71,7 @@ const SCHEMA = JSON.stringify(CODECS.map((codec) => [codec.name, codec.columns, 
 const USERS = tableNumber(usersCodec);
 const USER_IDS = tableNumber(userIdsCodec);
 const CONTACT_USERS = tableNumber(contactUsersCodec);
+const OPENS = tableNumber(opensCodec);
 
 class Segments {
   readonly parts: Uint8Array[] = [];
@@ -124,6 +127,32 @@ class UserNumbers {
     if (found === undefined) return -1;
     return (this.cursor = found);
   }
+}
+
+/**
+ * Every open, a user's together and in the users' order, with its user's number (-1: a user_id
+ * naming no user, last): a load then gives each user's opens at once the users table's own string.
+ */
+function opensInUserOrder(state: MemoryState, tenants: readonly string[], users: readonly string[]) {
+  const rows: OpenRow[] = [];
+  const numbers: number[] = [];
+  for (let user = 0; user < users.length; user++) {
+    if (!state.opens.entries(tenants[user], users[user])) continue;
+    for (const row of state.opens.of(tenants[user], users[user])) {
+      rows.push(row);
+      numbers.push(user);
+    }
+  }
+  let total = 0;
+  for (const ofTenant of state.opens.byTenant.values()) for (const entries of ofTenant.values()) total += entries.length / OPEN_STRIDE;
+  if (rows.length !== total) {
+    for (const row of state.opens.rows()) {
+      if (state.users.map.lookup(row.tenant_key, row.user_id)) continue;
+      rows.push(row);
+      numbers.push(-1);
+    }
+  }
+  return { rows, users: numbers };
 }
 
 /**
@@ -232,9 +261,11 @@ export function encodeState(state: MemoryState, id: string): Buffer {
     userColumns[4].push(user.created_at);
   }
   const numbers = new UserNumbers(userColumns[0] as string[], userColumns[1] as string[]);
+  const opens = opensInUserOrder(state, userColumns[0] as string[], userColumns[1] as string[]);
   state.tables.forEach((table, index) => {
     if (index === USERS) rows.push({ rows: userColumns[1].length, columns: userColumns.map((values) => encodeColumn(values, segments)) });
     else if (index === USER_IDS || index === CONTACT_USERS) rows.push(null);
+    else if (index === OPENS) rows.push(encodeRows(opens.rows, opensCodec, segments));
     else rows.push(encodeRows(table.rows(), table.codec as TableCodec<unknown>, segments));
   });
 
@@ -257,6 +288,7 @@ export function encodeState(state: MemoryState, id: string): Buffer {
 
   const tables: Header['tables'] = {
     rows,
+    openUsers: segments.add(Int32Array.from(opens.users)),
     userIds: {
       entries: ids.entries,
       removedSlots: ids.removedSlots,
@@ -374,9 +406,33 @@ export function decodeState(input: Buffer, id: string): MemoryState {
   }
   state.tables.forEach((table, index) => {
     const image = tables.rows[index];
-    if (index === USERS || index === USER_IDS || index === CONTACT_USERS) return;
+    if (index === USERS || index === USER_IDS || index === CONTACT_USERS || index === OPENS) return;
     eachRow(image!, table.codec.columns.length, (values) => table.put(table.codec.fromSql(values)));
   });
+
+  // Opens come a user's together: each user's at once, named by the users table's own string.
+  const openUsers = i32(tables.openUsers);
+  const opens = tables.rows[OPENS]!;
+  if (openUsers.length !== opens.rows) throw new ImageError('state image: opens of another shape');
+  let run: OpenRow[] = [];
+  let runUser = -1;
+  const flush = () => {
+    if (run.length > 0) state.opens.loadUser(run[0].tenant_key, userStrings[runUser], run);
+    run = [];
+  };
+  let at = 0;
+  eachRow(opens, opensCodec.columns.length, (values) => {
+    const row = opensCodec.fromSql(values);
+    const user = openUsers[at++];
+    if (user < 0) return void state.opens.put(row);
+    if (user !== runUser) {
+      flush();
+      runUser = user;
+    }
+    if (userStrings[user] !== row.user_id) throw new ImageError('state image: an open names another user');
+    run.push(row);
+  });
+  flush();
 
   const ids = tables.userIds;
   const idUsers = i32(ids.users);
@@ -407,7 +463,7 @@ export function decodeState(input: Buffer, id: string): MemoryState {
   const counts = u32(contact.counts);
   const contactUsers = i32(contact.users);
   const contactUnresolved = json<string[]>(contact.unresolved);
-  let at = 0;
+  at = 0;
   let next = 0;
   contact.firsts.forEach((appId, index) => {
     const seconds = new Array<string>(counts[index]);

@@ -323,6 +323,19 @@ export class OpensTable implements TableState<OpenRow> {
     return previous;
   }
 
+  /**
+   * One user's opens at once, in order, for a user with none yet (an image's load): `userId` is
+   * the users table's own string, so no look-up shares it.
+   */
+  loadUser(tenantKey: string, userId: string, rows: readonly OpenRow[]): void {
+    let users = this.byTenant.get(tenantKey);
+    if (!users) this.byTenant.set(tenantKey, (users = new Map()));
+    if (users.has(userId)) throw new Error(`user_system_statuses: ${userId} loaded twice`);
+    const entries: OpenEntries = [];
+    for (const row of rows) entries.push(this.definitionOf(row), row.end_time, row.opened_at);
+    users.set(userId, entries);
+  }
+
   remove(key: readonly string[]) {
     const users = this.byTenant.get(key[0]);
     const entries = users?.get(key[1]);

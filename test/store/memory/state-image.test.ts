@@ -78,6 +78,7 @@ export async function randomState(seed: number, users = 60): Promise<Store> {
     state.userIds.put({ id_value: 'ou_not-a-hash', id_type: 'open_id', tenant_key: tenants[0], user_id: 'u0001', owner: 'cli_a0' });
     state.userIds.put({ id_value: `ou_${'ab'.repeat(16)}`, id_type: 'open_id', tenant_key: tenants[0], user_id: 'ghost', owner: 'cli_a0' });
     state.contactUsers.put({ app_id: 'cli_a1', user_id: 'ghost' });
+    state.opens.put({ tenant_key: tenants[1], user_id: 'ghost', system_status_id: statusIds.get(tenants[1])![0], end_time: 1_900_000_000, opened_at: T0, title: 't', i18n_title: undefined, icon_key: 'Coffee', color: 'BLUE', priority: 1, open_by_default: true });
   });
   return store;
 }
