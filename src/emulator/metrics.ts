@@ -40,4 +40,21 @@ export class Metrics {
   constructor(options: { processMetrics?: boolean } = {}) {
     if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'sysstatus_' });
   }
+
+  // Each Open API request counts once and observes once: the labelled children are kept, because
+  // finding one from a labels object (prom-client hashes its sorted names and values) cost more than
+  // the count itself.
+  private readonly requestCounts = new Map<string, { inc(): void }>();
+  private readonly latencies = new Map<string, { observe(value: number): void }>();
+
+  /** Counts an Open API request and observes its latency. */
+  request(api: string, status: number, code: number | null, seconds: number): void {
+    const key = `${api} ${status} ${code}`;
+    let count = this.requestCounts.get(key);
+    if (!count) this.requestCounts.set(key, (count = this.requests.labels({ api, status: String(status), code: code === null ? '' : String(code) })));
+    count.inc();
+    let latency = this.latencies.get(api);
+    if (!latency) this.latencies.set(api, (latency = this.latency.labels({ api })));
+    latency.observe(seconds);
+  }
 }

@@ -134,8 +134,7 @@ export function journalHooks(services: Services, journal: Journal, metrics: Metr
       details,
     });
     const label = api ?? 'unknown';
-    metrics.requests.inc({ api: label, status: String(status), code: code === null ? '' : String(code) });
-    metrics.latency.observe({ api: label }, latency / 1000);
+    metrics.request(label, status, code, latency / 1000);
     if (code === 99991400 && !trace.fault) metrics.rateLimited.inc({ api: label });
     request.log.info(
       { api, app_id: appId, tenant_key: tenantKey, status, code, latency_ms: latencyMs, fault_id: faultId },

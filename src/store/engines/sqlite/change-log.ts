@@ -459,6 +459,7 @@ export class ChangeLog implements ChangeSink {
   async close(): Promise<void> {
     clearTimeout(this.idleTimer);
     // The store has settled before it closes its sink: every step can run now.
+    if (!this.settled()) throw new Error('change log: closed while a change awaits its write');
     this.closed = true;
     while (this.current) this.step();
     void this.fold();

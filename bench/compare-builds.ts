@@ -1,0 +1,89 @@
+// Two builds of sysstatus under the same load, alternated round by round on copies of one seeded
+// folder: the server CPU per request of each, and B's over A's. For judging one step of work, where
+// `npm run bench` (each build against bare Fastify, in separate runs) is too noisy: build the
+// earlier commit in a git worktree and compare its bin/sysstatus.js with this one's.
+//   node --import tsx bench/compare-builds.ts --a ../before/bin/sysstatus.js [--b bin/sysstatus.js]
+//     [--scenario batch_open_50|batch_open_1|list|token] [--rounds 6] [--duration 3] [--users 10000]
+//     [--a-args "--journal-limit 0"] [--b-args "..."]
+// Both builds must be built (npm run build in each checkout).
+import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { runLoad, type LoadResult, type RequestSpec } from './load.js';
+import { freePort, httpCall, processCpuMs, runNode, type ServerProcess, startServer } from './processes.js';
+import { batchOpenPool, benchSeed, LIST_PATH, TOKEN_BODY, TOKEN_PATH } from './workload.js';
+
+const { values } = parseArgs({
+  options: {
+    a: { type: 'string' },
+    b: { type: 'string', default: join(import.meta.dirname, '..', 'bin', 'sysstatus.js') },
+    'a-args': { type: 'string', default: '' },
+    'b-args': { type: 'string', default: '' },
+    scenario: { type: 'string', default: 'batch_open_50' },
+    rounds: { type: 'string', default: '6' },
+    duration: { type: 'string', default: '3' },
+    users: { type: 'string', default: '10000' },
+  },
+});
+if (!values.a) throw new Error('--a FILE: the bin/sysstatus.js of the build to compare against');
+
+const WORK = join(import.meta.dirname, '..', '.tmp', 'compare-builds');
+const users = Number(values.users);
+const PROBE = { method: 'POST' as const, path: TOKEN_PATH, body: TOKEN_BODY };
+rmSync(WORK, { recursive: true, force: true });
+mkdirSync(WORK, { recursive: true });
+const seedDir = join(WORK, 'seed');
+await runNode(['--import', 'tsx', join(import.meta.dirname, 'seed-tenant.ts'), '--data', seedDir, '--users', String(users)], { cwd: join(import.meta.dirname, '..') });
+const seedFile = join(WORK, 'bench-seed.json');
+writeFileSync(seedFile, JSON.stringify(benchSeed('all')));
+
+async function start(name: string, script: string, extra: string): Promise<ServerProcess & { token: string }> {
+  const dir = join(WORK, name);
+  cpSync(seedDir, dir, { recursive: true });
+  const port = await freePort();
+  const args = [script, 'serve', '--data', dir, '--seed', seedFile, '--port', String(port), '--rate-limits', 'off', '--log-level', 'warn', ...extra.split(' ').filter(Boolean)];
+  const server = await startServer(name, args, port, PROBE);
+  const token = (JSON.parse((await httpCall(server.url, PROBE)).body) as { tenant_access_token: string }).tenant_access_token;
+  return Object.assign(server, { token });
+}
+
+const a = await start('A', values.a, values['a-args']);
+const b = await start('B', values.b, values['b-args']);
+try {
+  const listed = JSON.parse((await httpCall(a.url, { method: 'GET', path: LIST_PATH }, { authorization: `Bearer ${a.token}` })).body) as {
+    data: { items: { system_status_id: string; priority: number }[] };
+  };
+  const statusIds = listed.data.items.sort((x, y) => x.priority - y.priority).map((item) => item.system_status_id);
+  const batchOpen = (size: number): RequestSpec[] =>
+    batchOpenPool(statusIds, users, size, 2000, Math.floor(Date.now() / 1000)).requests.map((request) => ({ method: 'POST', ...request }));
+  const slots: Record<string, () => RequestSpec[]> = {
+    batch_open_50: () => batchOpen(50),
+    batch_open_1: () => batchOpen(1),
+    list: () => [{ method: 'GET', path: LIST_PATH }],
+    token: () => [{ method: 'POST', path: TOKEN_PATH, body: TOKEN_BODY }],
+  };
+  const slot = slots[values.scenario]?.();
+  if (!slot) throw new Error(`--scenario: one of ${Object.keys(slots).join(', ')}`);
+
+  const load = async (server: ServerProcess & { token: string }, durationSec: number) => {
+    const cpuBefore = processCpuMs(server.pid);
+    const result: LoadResult = await runLoad({ url: server.url, connections: 50, durationSec, headers: { authorization: `Bearer ${server.token}` }, slots: [slot] });
+    return { cpuMs: (processCpuMs(server.pid) - cpuBefore) / Math.max(1, result.completed), rps: result.okRps, p99: result.p99 };
+  };
+  await load(a, 2);
+  await load(b, 2);
+  const runs = { A: [] as Awaited<ReturnType<typeof load>>[], B: [] as Awaited<ReturnType<typeof load>>[] };
+  for (let round = 0; round < Number(values.rounds); round++) {
+    for (const name of round % 2 === 0 ? (['A', 'B'] as const) : (['B', 'A'] as const)) runs[name].push(await load(name === 'A' ? a : b, Number(values.duration)));
+  }
+  const median = (numbers: number[]) => [...numbers].sort((x, y) => x - y)[numbers.length >> 1];
+  const line = (name: 'A' | 'B') =>
+    `${name}: ${median(runs[name].map((run) => run.cpuMs)).toFixed(3)} ms CPU/request, ${median(runs[name].map((run) => run.rps)).toFixed(0)} req/s, p99 ${median(runs[name].map((run) => run.p99))} ms`;
+  console.log(`${values.scenario}, ${values.rounds} rounds × ${values.duration} s, medians`);
+  console.log(line('A'));
+  console.log(line('B'));
+  console.log(`B/A CPU per request: ${(median(runs.B.map((run) => run.cpuMs)) / median(runs.A.map((run) => run.cpuMs))).toFixed(3)}`);
+} finally {
+  await a.stop();
+  await b.stop();
+}
