@@ -9,6 +9,7 @@ import { decodeRecord, encodeRecord } from '../../../src/store/engines/sqlite/ch
 import { openSqliteStore } from '../../../src/store/engines/sqlite/sqlite-engine.js';
 import type { RowChange } from '../../../src/store/memory/memory-store.js';
 import type { Store, StoredOpen } from '../../../src/store/store.js';
+import { testOpen } from '../../helpers/test-open.js';
 import { seededRandom } from '../../../src/emulator/seeded-random.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sysstatus-change-log-'));
@@ -20,18 +21,7 @@ const USERS = Array.from({ length: 40 }, (_, i) => `u${i}`);
 const STATUSES = ['7000000000000000001', '7000000000000000002', '7000000000000000003'];
 
 
-const open = (userId: string, statusId: string, endTime: number): StoredOpen => ({
-  user_id: userId,
-  system_status_id: statusId,
-  end_time: endTime,
-  opened_at: T0,
-  title: `t${statusId.slice(-1)}`,
-  icon_key: 'GeneralBusinessTrip',
-  color: 'BLUE',
-  priority: Number(statusId.slice(-1)),
-  open_by_default: true,
-  sync_on: true,
-});
+const open = (userId: string, statusId: string, endTime: number) => testOpen(userId, statusId, endTime, T0);
 
 test('a log record keeps every kind of value exactly', () => {
   const changes: RowChange[] = [

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, type Migration, Migrator, SqliteDialect } from 'kysely';
+import { testOpen } from '../../helpers/test-open.js';
 import { seededRandom } from '../../../src/emulator/seeded-random.js';
 import { encodeRecord, ProcessStop, type StopPoint } from '../../../src/store/engines/sqlite/change-log.js';
 import { openSqliteStore } from '../../../src/store/engines/sqlite/sqlite-engine.js';
@@ -25,18 +26,7 @@ const USERS = Array.from({ length: 30 }, (_, i) => `u${i}`);
 const STATUSES = ['7000000000000000001', '7000000000000000002'];
 let folders = 0;
 
-const open = (userId: string, statusId: string, endTime: number): StoredOpen => ({
-  user_id: userId,
-  system_status_id: statusId,
-  end_time: endTime,
-  opened_at: T0,
-  title: `t${statusId.slice(-1)}`,
-  icon_key: 'GeneralBusinessTrip',
-  color: 'BLUE',
-  priority: Number(statusId.slice(-1)),
-  open_by_default: true,
-  sync_on: true,
-});
+const open = (userId: string, statusId: string, endTime: number) => testOpen(userId, statusId, endTime, T0);
 
 async function seeded(fold = {}): Promise<{ file: string; store: Store }> {
   const folder = join(dir, `f${++folders}`);
