@@ -8,7 +8,7 @@ import { after, test } from 'node:test';
 import { decodeRecord, encodeRecord } from '../../../src/store/engines/sqlite/change-log.js';
 import { openSqliteStore } from '../../../src/store/engines/sqlite/sqlite-engine.js';
 import type { RowChange } from '../../../src/store/memory/memory-store.js';
-import type { Store, StoredOpen } from '../../../src/store/store.js';
+import type { Store } from '../../../src/store/store.js';
 import { testOpen } from '../../helpers/test-open.js';
 import { seededRandom } from '../../../src/emulator/seeded-random.js';
 

@@ -15,7 +15,7 @@ import { encodeRecord, ProcessStop, type StopPoint } from '../../../src/store/en
 import { openSqliteStore } from '../../../src/store/engines/sqlite/sqlite-engine.js';
 import * as initial from '../../../src/store/migrations/2026-11-25-0001-initial.js';
 import * as pendingSyncOff from '../../../src/store/migrations/2026-12-02-0001-pending-sync-off.js';
-import type { Store, StoredOpen } from '../../../src/store/store.js';
+import type { Store } from '../../../src/store/store.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sysstatus-state-image-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
