@@ -16,7 +16,7 @@ mkdirSync(dirname(seedFile), { recursive: true });
 writeFileSync(seedFile, JSON.stringify(benchSeed('all')));
 const port = await freePort();
 const profile = values['cpu-prof-dir'] ? ['--cpu-prof', `--cpu-prof-dir=${values['cpu-prof-dir']}`] : [];
-const args = [...profile, ...(values['node-arg'] ?? []), join(ROOT, 'bin', 'sysstatus.js'), 'serve', '--data', values.data, '--seed', seedFile, '--port', String(port), '--mode', values.mode!, ...(values.mode === 'production' ? ['--admin-token', 'start-once-admin-token'] : []), '--rate-limits', 'off', '--log-level', 'warn'];
+const args = [...profile, ...(values['node-arg'] ?? []), (process.env.SYSSTATUS_BIN ?? (process.env.SYSSTATUS_BIN ?? (process.env.SYSSTATUS_BIN ?? join(ROOT, 'bin', 'sysstatus.js')))), 'serve', '--data', values.data, '--seed', seedFile, '--port', String(port), '--mode', values.mode!, ...(values.mode === 'production' ? ['--admin-token', 'start-once-admin-token'] : []), '--rate-limits', 'off', '--log-level', 'warn'];
 const server = await startServer('sysstatus', args, port, { method: 'POST', path: TOKEN_PATH, body: TOKEN_BODY });
 await new Promise((done) => setTimeout(done, Number(values['rest-ms'])));
 const memory = server.memory();

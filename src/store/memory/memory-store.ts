@@ -26,6 +26,7 @@ import {
   type TokenKind,
   type UserRecord,
 } from '../store.js';
+import type { TenantUsers } from './compact-tables.js';
 import { decodeState, encodeState } from './state-image.js';
 import { MemoryState, type NestedTable, OPEN_STRIDE, type OpenDefinition, type OpenEntries, type TableState } from './state.js';
 import { CODECS, compareText, type OpenRow, type StatusRow } from './tables.js';
@@ -126,6 +127,11 @@ const copy = <T extends object>(row: T): T => ({ ...row });
 const INVALID: ResolvedUser = Object.freeze({ kind: 'invalid' });
 const OTHER_TENANT: ResolvedUser = Object.freeze({ kind: 'other_tenant' });
 const NOBODY: ReadonlySet<string> = new Set();
+/** A user the request may change, as the app sees them. */
+function userOf(users: TenantUsers, slot: number, contactUsers: ReadonlySet<string> | undefined): ResolvedUser {
+  const user_id = users.userId(slot);
+  return { kind: 'user', user_id, resigned: users.resigned(slot), visible: contactUsers === undefined || contactUsers.has(user_id) };
+}
 const byText = <T>(key: (item: T) => string) => (a: T, b: T) => compareText(key(a), key(b));
 
 export class MemoryRepository implements StoreTransaction {
@@ -189,7 +195,7 @@ export class MemoryRepository implements StoreTransaction {
     const { state } = this;
     // What the database deletes by tenant or cascades from it: users with all they own, apps with
     // their contact users and tokens, statuses with their names.
-    for (const userId of [...((state.users.map.branch([tenantKey])?.keys() ?? []) as Iterable<string>)]) this.removeUser(tenantKey, userId);
+    for (const userId of [...(state.users.of(tenantKey)?.userIds() ?? [])]) this.removeUser(tenantKey, userId);
     for (const app of [...(state.appsByTenant.get(tenantKey)?.values() ?? [])]) this.removeApp(app);
     for (const status of [...(state.statusesByTenant.get(tenantKey)?.values() ?? [])]) {
       this.removeNames(tenantKey, status.system_status_id);
@@ -236,7 +242,7 @@ export class MemoryRepository implements StoreTransaction {
     const developerKnown = [...(state.appsByTenant.get(app.tenant_key)?.values() ?? [])].some((other) => other.developer === app.developer);
     this.put(state.apps, { ...app, scopes: [...app.scopes], contact_scope_all: contactScope === 'all' });
     if (contactScope !== 'all') this.writeContactUsers(app.app_id, contactScope);
-    for (const user of (state.users.map.branch([app.tenant_key])?.values() ?? []) as Iterable<UserRecord>) {
+    for (const user of state.users.of(app.tenant_key)?.rows() ?? []) {
       this.putId('open_id', deriveOpenId(app.app_id, user.tenant_key, user.user_id), user, app.app_id);
       if (!developerKnown) this.putId('union_id', deriveUnionId(app.developer, user.tenant_key, user.user_id), user, app.developer);
     }
@@ -285,13 +291,13 @@ export class MemoryRepository implements StoreTransaction {
     const { state } = this;
     const app = state.apps.get([appId]);
     if (!app) return;
-    for (const user of (state.users.map.branch([app.tenant_key])?.values() ?? []) as Iterable<UserRecord>) {
+    for (const user of state.users.of(app.tenant_key)?.rows() ?? []) {
       this.removeOwnedId(deriveOpenId(appId, user.tenant_key, user.user_id), 'open_id', appId);
     }
     this.removeApp(app);
     const sameDeveloper = [...(state.appsByTenant.get(app.tenant_key)?.values() ?? [])].some((other) => other.developer === app.developer);
     if (!sameDeveloper) {
-      for (const user of (state.users.map.branch([app.tenant_key])?.values() ?? []) as Iterable<UserRecord>) {
+      for (const user of state.users.of(app.tenant_key)?.rows() ?? []) {
         this.removeOwnedId(deriveUnionId(app.developer, user.tenant_key, user.user_id), 'union_id', app.developer);
       }
     }
@@ -304,14 +310,13 @@ export class MemoryRepository implements StoreTransaction {
 
   async getUser(tenantKey: string, userId: string) {
     if (!isStorableText(tenantKey) || !isStorableText(userId)) return undefined;
-    const row = this.state.users.get([tenantKey, userId]);
-    return row && copy(row);
+    return this.state.users.get([tenantKey, userId]);
   }
 
   async listUsers(tenantKey: string, options: { after?: string; limit?: number } = {}) {
-    const order = this.state.userOrder.get(tenantKey);
-    if (!order) return [];
-    return order.page(options.after, options.limit ?? Number.MAX_SAFE_INTEGER).map((userId) => copy(this.state.users.get([tenantKey, userId])!));
+    const users = this.state.users.of(tenantKey);
+    if (!users) return [];
+    return users.page(options.after, options.limit ?? Number.MAX_SAFE_INTEGER).map((userId) => users.get(userId)!);
   }
 
   async insertUsers(users: readonly UserRecord[]) {
@@ -516,13 +521,13 @@ export class MemoryRepository implements StoreTransaction {
     const resolved = new Map<string, ResolvedUser>();
     // Unstorable IDs first, then the others in the order first named (as the SQL engines answer).
     for (const id of ids) if (!isStorableText(id)) resolved.set(id, INVALID);
-    const tenantUsers = state.users.map.root.get(app.tenant_key) as Map<string, UserRecord> | undefined;
+    const tenantUsers = state.users.of(app.tenant_key);
     const contactUsers = app.contact_scope_all ? undefined : (state.contactUsers.set(app.app_id) ?? NOBODY);
     const owner = userIdType === 'open_id' ? app.app_id : app.developer;
     for (const id of ids) {
       if (resolved.has(id)) continue;
-      let user: UserRecord | undefined;
-      if (userIdType === 'user_id') user = tenantUsers?.get(id);
+      let user: number | undefined;
+      if (userIdType === 'user_id') user = tenantUsers?.slotOf(id);
       else {
         const row = state.userIds.lookup(id);
         if (row && row.id_type === userIdType) {
@@ -531,12 +536,12 @@ export class MemoryRepository implements StoreTransaction {
             continue;
           }
           // Another app's open_id (or another developer's union_id) of this tenant names nobody here.
-          if (row.owner === owner) user = tenantUsers?.get(row.user_id);
+          if (row.owner === owner) user = tenantUsers?.slotOf(row.user_id);
         }
       }
       resolved.set(
         id,
-        user ? { kind: 'user', user_id: user.user_id, resigned: user.resigned, visible: contactUsers === undefined || contactUsers.has(user.user_id) } : INVALID,
+        user === undefined ? INVALID : userOf(tenantUsers!, user, contactUsers),
       );
     }
     return resolved;
@@ -651,9 +656,9 @@ export class MemoryRepository implements StoreTransaction {
   }
 
   async writeOpens(tenantKey: string, opens: readonly StoredOpen[]) {
-    const users = this.state.users.map.root.get(tenantKey) as Map<string, UserRecord> | undefined;
+    const users = this.state.users.of(tenantKey);
     for (const open of opens) {
-      if (!users?.has(open.user_id)) throw new ForeignKeyError(`user_system_statuses user ${open.user_id}`);
+      if (users?.slotOf(open.user_id) === undefined) throw new ForeignKeyError(`user_system_statuses user ${open.user_id}`);
       this.put(this.state.opens, openRow(tenantKey, open.user_id, open));
     }
   }

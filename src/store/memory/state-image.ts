@@ -147,7 +147,7 @@ function opensInUserOrder(state: MemoryState, tenants: readonly string[], users:
   for (const ofTenant of state.opens.byTenant.values()) for (const entries of ofTenant.values()) total += entries.length / OPEN_STRIDE;
   if (rows.length !== total) {
     for (const row of state.opens.rows()) {
-      if (state.users.map.lookup(row.tenant_key, row.user_id)) continue;
+      if (state.users.has(row.tenant_key, row.user_id)) continue;
       rows.push(row);
       numbers.push(-1);
     }
@@ -396,13 +396,10 @@ export function decodeState(input: Buffer, id: string): MemoryState {
   if (users.columns.length !== usersCodec.columns.length || !Array.isArray(userStrings) || userStrings.length !== users.rows) throw new ImageError('state image: users of another shape');
   for (let start = 0; start < users.rows; ) {
     const tenantKey = String(tenantKeys[start]);
-    const rows: UserRecord[] = [];
-    let at = start;
-    for (; at < users.rows && tenantKeys[at] === tenantKey; at++) {
-      rows.push({ tenant_key: tenantKey, user_id: String(userStrings[at]), name: String(names[at]), resigned: resigned[at] === 1, created_at: Number(createdAt[at]) });
-    }
-    state.loadUsers(tenantKey, rows);
-    start = at;
+    let end = start;
+    while (end < users.rows && tenantKeys[end] === tenantKey) end++;
+    state.users.load(tenantKey, userStrings, names, resigned, createdAt, start, end);
+    start = end;
   }
   state.tables.forEach((table, index) => {
     const image = tables.rows[index];

@@ -1,12 +1,11 @@
 // The live rows of every table and the indexes reads need. Each table offers the same
 // row-level primitives (get, put, remove by key), which writes, undo, log replay and the load
 // from the database all use; the store's methods are written on top of them.
-import type { AccessTokenRecord, AppRecord, TenantRecord, UserRecord } from '../store.js';
-import { KeyPairTable, UserIdTable } from './compact-tables.js';
+import type { AccessTokenRecord, AppRecord, TenantRecord } from '../store.js';
+import { KeyPairTable, TenantUsers, UserIdTable, UsersTable } from './compact-tables.js';
 import {
   appsCodec,
   CODECS,
-  compareText,
   contactUsersCodec,
   namesCodec,
   opensCodec,
@@ -20,7 +19,6 @@ import {
   tenantsCodec,
   tokensCodec,
   userIdsCodec,
-  usersCodec,
 } from './tables.js';
 
 export interface TableState<R> {
@@ -355,31 +353,6 @@ export class OpensTable implements TableState<OpenRow> {
   }
 }
 
-/** A tenant's user_ids in order, made on demand from its users map: listing pages stays cheap between changes. */
-class SortedKeys {
-  private sorted: string[] | undefined;
-  constructor(private readonly keys: Map<string, unknown>) {}
-  changed() {
-    this.sorted = undefined;
-  }
-  /** Keys after `after` (all when undefined), in order. */
-  page(after: string | undefined, limit: number): string[] {
-    this.sorted ??= [...this.keys.keys()].sort(compareText);
-    let start = 0;
-    if (after !== undefined) {
-      let low = 0;
-      let high = this.sorted.length;
-      while (low < high) {
-        const middle = (low + high) >>> 1;
-        if (compareText(this.sorted[middle], after) <= 0) low = middle + 1;
-        else high = middle;
-      }
-      start = low;
-    }
-    return this.sorted.slice(start, start + limit);
-  }
-}
-
 const grouped = <V>(index: Map<string, Map<string, V>>, group: string, key: string, value: V | undefined) => {
   let members = index.get(group);
   if (value === undefined) {
@@ -393,7 +366,6 @@ const grouped = <V>(index: Map<string, Map<string, V>>, group: string, key: stri
 
 export class MemoryState {
   readonly appsByTenant = new Map<string, Map<string, AppRecord>>();
-  readonly userOrder = new Map<string, SortedKeys>();
   readonly tokensByApp = new Map<string, Map<string, AccessTokenRecord>>();
   readonly statusesByTenant = new Map<string, Map<string, StatusRow>>();
 
@@ -407,32 +379,18 @@ export class MemoryState {
     },
     (row) => grouped(this.appsByTenant, row.tenant_key, row.app_id, undefined),
   );
-  readonly users = new NestedTable<UserRecord>(
-    usersCodec,
-    (r) => [r.tenant_key, r.user_id],
-    (row, previous) => {
-      if (previous) return;
-      let order = this.userOrder.get(row.tenant_key);
-      if (!order) this.userOrder.set(row.tenant_key, (order = new SortedKeys(this.users.map.root.get(row.tenant_key))));
-      order.changed();
-    },
-    (row) => {
-      const order = this.userOrder.get(row.tenant_key);
-      if (!this.users.map.root.has(row.tenant_key)) this.userOrder.delete(row.tenant_key);
-      else order?.changed();
-    },
-  );
+  readonly users = new UsersTable();
   /** The users table's own copy of a user_id: rows that name a user share it instead of holding their own. */
   private readonly sharedUserId = (tenantKey: string, userId: string) => {
     // A user's IDs are written together, so they usually arrive one after another.
-    const last = this.lastShared;
-    if (last && last.user_id === userId && last.tenant_key === tenantKey) return last.user_id;
-    const user = this.users.map.lookup(tenantKey, userId);
-    if (!user) return userId;
-    this.lastShared = user;
-    return user.user_id;
+    let users = this.lastUsers;
+    if (users?.tenantKey !== tenantKey) users = this.users.of(tenantKey);
+    if (!users) return userId;
+    this.lastUsers = users;
+    const slot = users.slotOf(userId);
+    return slot === undefined ? userId : users.userId(slot);
   };
-  private lastShared: UserRecord | undefined;
+  private lastUsers: TenantUsers | undefined;
   readonly contactUsers = new KeyPairTable<{ app_id: string; user_id: string }>(contactUsersCodec, ['app_id', 'user_id'], (appId, userId) => {
     const app = this.apps.map.lookup(appId);
     return app ? this.sharedUserId(app.tenant_key, userId) : userId;
@@ -477,18 +435,6 @@ export class MemoryState {
     this.tables.forEach((table, index) => {
       if (table.index !== index) throw new Error(`table ${index} is ${table.codec.name}, not ${CODECS[index].name}`);
     });
-  }
-
-  /** A tenant's users at once, into a table that has none of them (an image's load): put's work without its per-row steps. */
-  loadUsers(tenantKey: string, rows: readonly UserRecord[]): void {
-    if (this.users.map.root.has(tenantKey)) {
-      for (const row of rows) this.users.put(row);
-      return;
-    }
-    const users = new Map<string, UserRecord>();
-    for (const row of rows) users.set(row.user_id, row);
-    this.users.map.root.set(tenantKey, users);
-    this.userOrder.set(tenantKey, new SortedKeys(users));
   }
 
   /** Applies a row image from the database or the log: values in codec column order, or a deletion by key. */

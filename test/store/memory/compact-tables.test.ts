@@ -4,9 +4,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { deriveOpenId, deriveUnionId } from '../../../src/domain/identifiers.js';
 import { seededRandom } from '../../../src/emulator/seeded-random.js';
-import { KeyPairTable, UserIdTable } from '../../../src/store/memory/compact-tables.js';
+import { KeyPairTable, UserIdTable, UsersTable } from '../../../src/store/memory/compact-tables.js';
 import { Leaf } from '../../../src/store/memory/state.js';
-import { contactUsersCodec, type UserIdRow, userIdsCodec } from '../../../src/store/memory/tables.js';
+import { compareText, contactUsersCodec, type UserIdRow, userIdsCodec } from '../../../src/store/memory/tables.js';
+import type { UserRecord } from '../../../src/store/store.js';
 
 const byId = (a: UserIdRow, b: UserIdRow) => (a.id_value < b.id_value ? -1 : 1);
 
@@ -57,6 +58,59 @@ test('user_ids: a row shares the user_id string the users table gives it', () =>
   const id = deriveOpenId('cli_1', 't', 'u-shared');
   table.put({ id_value: id, id_type: 'open_id', tenant_key: 't', user_id: ['u-', 'shared'].join(''), owner: 'cli_1' });
   assert.equal(table.lookup(id)?.user_id, shared);
+});
+
+test('users: slots and index places reused after removes still give the rows and pages a Map of rows would, across index rebuilds', () => {
+  const random = seededRandom(5);
+  const table = new UsersTable();
+  const model = new Map<string, UserRecord>();
+  const keyOf = (row: UserRecord) => `${row.tenant_key}\u0000${row.user_id}`;
+  for (let step = 0; step < 20_000; step++) {
+    const index = Math.floor(random() * 3000);
+    const row: UserRecord = { tenant_key: `tenant${index % 3}`, user_id: `u${index}`, name: `User ${step}`, resigned: random() < 0.1, created_at: 1_700_000_000_000 + step + 0.5 };
+    if (random() < 0.4) {
+      table.remove(table.key(row));
+      model.delete(keyOf(row));
+    } else {
+      assert.deepEqual(table.put(row), model.get(keyOf(row)));
+          model.set(keyOf(row), row);
+    }
+  }
+  assert.equal([...table.rows()].length, model.size);
+  for (const tenant of ['tenant0', 'tenant1', 'tenant2']) {
+    const users = [...model.values()].filter((row) => row.tenant_key === tenant);
+    const byUserId = (a: UserRecord, b: UserRecord) => compareText(a.user_id, b.user_id);
+    assert.deepEqual([...table.of(tenant)!.rows()].sort(byUserId), users.sort(byUserId));
+    const sorted = users.map((row) => row.user_id).sort(compareText);
+    const ofTenant = table.of(tenant)!;
+    assert.equal(ofTenant.size, users.length);
+    assert.deepEqual(ofTenant.page(undefined, 10), sorted.slice(0, 10));
+    assert.deepEqual(ofTenant.page(sorted[100], 7), sorted.slice(101, 108));
+    for (const row of users) {
+      const slot = ofTenant.slotOf(row.user_id)!;
+      assert.equal(ofTenant.resigned(slot), row.resigned);
+      assert.deepEqual(table.get([tenant, row.user_id]), row);
+    }
+  }
+  // A tenant whose users are all removed leaves no trace.
+  for (const row of [...model.values()].filter((row) => row.tenant_key === 'tenant1')) table.remove(table.key(row));
+  assert.equal(table.of('tenant1'), undefined);
+});
+
+test('users: a tenant loaded from columns holds the same rows as one put row by row', () => {
+  const ids = ['u2', 'u1', 'u3', 'x1', 'x2'];
+  const names = ['Two', 'One', 'Three', 'X one', 'X two'];
+  const resigned = [0, 1, 0, 0, 1];
+  const createdAt = [10, 11, 12.5, 13, 14];
+  const loaded = new UsersTable();
+  loaded.load('t', ids, names, resigned, createdAt, 0, 3);
+  loaded.load('x', ids, names, resigned, createdAt, 3, 5);
+  const put = new UsersTable();
+  ids.forEach((user_id, i) => put.put({ tenant_key: i < 3 ? 't' : 'x', user_id, name: names[i], resigned: resigned[i] === 1, created_at: createdAt[i] }));
+  assert.deepEqual([...loaded.rows()], [...put.rows()]);
+  // The rows name the user with the column's own string.
+  assert.equal(loaded.of('t')!.userId(loaded.of('t')!.slotOf('u1')!), ids[1]);
+  assert.throws(() => loaded.load('t', ids, names, resigned, createdAt, 0, 1), /loaded twice/);
 });
 
 test('app_contact_users: a set per app, rows made on demand', () => {
