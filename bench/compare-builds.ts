@@ -4,7 +4,7 @@
 // earlier commit in a git worktree and compare its bin/sysstatus.js with this one's.
 //   node --import tsx bench/compare-builds.ts --a ../before/bin/sysstatus.js [--b bin/sysstatus.js]
 //     [--scenario batch_open_50|batch_open_1|list|token] [--rounds 6] [--duration 3] [--users 10000]
-//     [--a-args "--journal-limit 0"] [--b-args "..."]
+//     [--a-args "--journal-limit 0"] [--b-args "..."] [--a-node "--max-semi-space-size=8"] [--b-node "..."]
 // Both builds must be built (npm run build in each checkout).
 import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,6 +19,9 @@ const { values } = parseArgs({
     b: { type: 'string', default: join(import.meta.dirname, '..', 'bin', 'sysstatus.js') },
     'a-args': { type: 'string', default: '' },
     'b-args': { type: 'string', default: '' },
+    /** Node's own flags for each server (V8 heap settings, say). */
+    'a-node': { type: 'string', default: '' },
+    'b-node': { type: 'string', default: '' },
     scenario: { type: 'string', default: 'batch_open_50' },
     rounds: { type: 'string', default: '6' },
     duration: { type: 'string', default: '3' },
@@ -37,18 +40,20 @@ await runNode(['--import', 'tsx', join(import.meta.dirname, 'seed-tenant.ts'), '
 const seedFile = join(WORK, 'bench-seed.json');
 writeFileSync(seedFile, JSON.stringify(benchSeed('all')));
 
-async function start(name: string, script: string, extra: string): Promise<ServerProcess & { token: string }> {
+const words = (text: string) => text.split(' ').filter(Boolean);
+
+async function start(name: string, script: string, extra: string, node: string): Promise<ServerProcess & { token: string }> {
   const dir = join(WORK, name);
   cpSync(seedDir, dir, { recursive: true });
   const port = await freePort();
-  const args = [script, 'serve', '--data', dir, '--seed', seedFile, '--port', String(port), '--rate-limits', 'off', '--log-level', 'warn', ...extra.split(' ').filter(Boolean)];
+  const args = [...words(node), script, 'serve', '--data', dir, '--seed', seedFile, '--port', String(port), '--rate-limits', 'off', '--log-level', 'warn', ...words(extra)];
   const server = await startServer(name, args, port, PROBE);
   const token = (JSON.parse((await httpCall(server.url, PROBE)).body) as { tenant_access_token: string }).tenant_access_token;
   return Object.assign(server, { token });
 }
 
-const a = await start('A', values.a, values['a-args']);
-const b = await start('B', values.b, values['b-args']);
+const a = await start('A', values.a, values['a-args'], values['a-node']);
+const b = await start('B', values.b, values['b-args'], values['b-node']);
 try {
   const listed = JSON.parse((await httpCall(a.url, { method: 'GET', path: LIST_PATH }, { authorization: `Bearer ${a.token}` })).body) as {
     data: { items: { system_status_id: string; priority: number }[] };
@@ -78,7 +83,7 @@ try {
   }
   const median = (numbers: number[]) => [...numbers].sort((x, y) => x - y)[numbers.length >> 1];
   const line = (name: 'A' | 'B') =>
-    `${name}: ${median(runs[name].map((run) => run.cpuMs)).toFixed(3)} ms CPU/request, ${median(runs[name].map((run) => run.rps)).toFixed(0)} req/s, p99 ${median(runs[name].map((run) => run.p99))} ms`;
+    `${name}: ${median(runs[name].map((run) => run.cpuMs)).toFixed(3)} ms CPU/request, ${median(runs[name].map((run) => run.rps)).toFixed(0)} req/s, p99 ${median(runs[name].map((run) => run.p99))} ms, peak RSS ${Math.round((name === 'A' ? a : b).memory().peakMiB)} MiB`;
   console.log(`${values.scenario}, ${values.rounds} rounds × ${values.duration} s, medians`);
   console.log(line('A'));
   console.log(line('B'));

@@ -144,6 +144,26 @@ export class UserIdTable implements TableState<UserIdRow> {
     return slot < 0 ? undefined : this.row(this.slots[slot], idValue);
   }
 
+  /**
+   * What batch requests ask of an ID, without making its row: the user_id it names when it is of
+   * `idType`, in `tenantKey` and owned by `owner`; null when it is of `idType` in another tenant
+   * (the whole request is refused); undefined when it names nobody here.
+   */
+  userOf(idValue: string, idType: UserIdRow['id_type'], tenantKey: string, owner: string): string | null | undefined {
+    if (!hashWords(idValue, this.probe)) {
+      const row = this.other.get(idValue);
+      if (!row || row.id_type !== idType) return undefined;
+      if (row.tenant_key !== tenantKey) return null;
+      return row.owner === owner ? row.user_id : undefined;
+    }
+    const slot = this.slotOf(this.probe, idValue.charCodeAt(1) === 110 ? 1 : 0);
+    if (slot < 0) return undefined;
+    const entry = this.slots[slot];
+    if (((this.kinds[entry] & 2) === 2) !== (idType === 'union_id')) return undefined;
+    if (this.texts.texts[this.tenants[entry]] !== tenantKey) return null;
+    return this.texts.texts[this.owners[entry]] === owner ? this.userIds[entry] : undefined;
+  }
+
   put(row: UserIdRow): UserIdRow | undefined {
     const words = this.probe;
     if (!hashWords(row.id_value, words)) {

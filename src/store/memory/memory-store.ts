@@ -526,23 +526,15 @@ export class MemoryRepository implements StoreTransaction {
     const owner = userIdType === 'open_id' ? app.app_id : app.developer;
     for (const id of ids) {
       if (resolved.has(id)) continue;
-      let user: number | undefined;
-      if (userIdType === 'user_id') user = tenantUsers?.slotOf(id);
-      else {
-        const row = state.userIds.lookup(id);
-        if (row && row.id_type === userIdType) {
-          if (row.tenant_key !== app.tenant_key) {
-            resolved.set(id, OTHER_TENANT);
-            continue;
-          }
-          // Another app's open_id (or another developer's union_id) of this tenant names nobody here.
-          if (row.owner === owner) user = tenantUsers?.slotOf(row.user_id);
-        }
+      let userId: string | null | undefined = id;
+      // Another app's open_id (or another developer's union_id) of this tenant names nobody here.
+      if (userIdType !== 'user_id') userId = state.userIds.userOf(id, userIdType, app.tenant_key, owner);
+      if (userId === null) {
+        resolved.set(id, OTHER_TENANT);
+        continue;
       }
-      resolved.set(
-        id,
-        user === undefined ? INVALID : userOf(tenantUsers!, user, contactUsers),
-      );
+      const slot = userId === undefined ? undefined : tenantUsers?.slotOf(userId);
+      resolved.set(id, slot === undefined ? INVALID : userOf(tenantUsers!, slot, contactUsers));
     }
     return resolved;
   }

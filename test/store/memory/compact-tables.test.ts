@@ -50,6 +50,14 @@ test('user_ids: puts, replacements and removes give the rows a Map would hold, a
   const flipped = stored.id_value.slice(0, 34) + (stored.id_value[34] === '0' ? '1' : '0');
   assert.equal(table.lookup(flipped), model.get(flipped));
   assert.equal(table.lookup(stored.id_value.toUpperCase()), undefined);
+  // userOf answers what the row would, for every kind of question batch requests ask.
+  for (const row of rows) {
+    const held = model.get(row.id_value);
+    for (const [type, tenant, owner] of [[row.id_type, row.tenant_key, row.owner], [row.id_type, 'tenant9', row.owner], [row.id_type, row.tenant_key, 'cli_8'], ['union_id', row.tenant_key, row.owner], ['open_id', row.tenant_key, row.owner]] as const) {
+      const expected = !held || held.id_type !== type ? undefined : held.tenant_key !== tenant ? null : held.owner === owner ? held.user_id : undefined;
+      assert.equal(table.userOf(row.id_value, type, tenant, owner), expected);
+    }
+  }
 });
 
 test('user_ids: a row shares the user_id string the users table gives it', () => {
