@@ -4,7 +4,7 @@
 // methods, undo, the log and the dump see the same rows as with any other table.
 import type { TableState } from './state.js';
 import type { UserRecord } from '../store.js';
-import { compareText, type TableCodec, tableNumber, type UserIdRow, usersCodec } from './tables.js';
+import { compareText, contactUsersCodec, type TableCodec, tableNumber, type UserIdRow, usersCodec } from './tables.js';
 
 /** Text of a column with few distinct values (tenant keys, app ids, developers) as a small number. */
 class TextNumbers {
@@ -287,76 +287,127 @@ export class UserIdTable implements TableState<UserIdRow> {
   }
 }
 
+type ContactUserRow = { app_id: string; user_id: string };
+
 /**
- * A table whose columns are all its two-part key (`app_contact_users`): a set of second parts
- * per first part, each second part sharing an existing copy of its text where one is known.
+ * One app's contact scope: its tenant's users as one byte per slot, and user_ids that named no
+ * user when written (the table has no foreign key to users) as text beside.
  */
-export class KeyPairTable<R extends object> implements TableState<R> {
-  private readonly sets = new Map<string, Set<string>>();
-  readonly index: number;
+export class AppContactScope {
+  bits = new Uint8Array(0);
+  strays: Set<string> | undefined = undefined;
+  size = 0;
+
+  constructor(readonly tenantKey: string | undefined) {}
+
+  /** Whether the user in `slot` (of the app's tenant), whose user_id is `userId`, is in the scope. */
+  has(slot: number, userId: string): boolean {
+    return this.bits[slot] === 1 || (this.strays?.has(userId) ?? false);
+  }
+
+  setBit(slot: number): void {
+    if (slot >= this.bits.length) {
+      const grown = new Uint8Array(Math.max(slot + 1, this.bits.length * 2, 64));
+      grown.set(this.bits);
+      this.bits = grown;
+    }
+    this.bits[slot] = 1;
+  }
+}
+
+/**
+ * `app_contact_users`: per app an AppContactScope. At 1M users a Set of user_ids per app held 28 MiB
+ * and took half a second of a start to build; a byte per slot is 1 MiB.
+ */
+export class ContactUsersTable implements TableState<ContactUserRow> {
+  readonly codec = contactUsersCodec;
+  readonly index = tableNumber(contactUsersCodec);
+  private readonly byApp = new Map<string, AppContactScope>();
 
   constructor(
-    readonly codec: TableCodec<R>,
-    private readonly columns: readonly [keyof R & string, keyof R & string],
-    private readonly sharedText: (first: string, second: string) => string,
-  ) {
-    this.index = tableNumber(codec);
+    private readonly users: UsersTable,
+    /** The app's tenant, if the app is stored. */
+    private readonly tenantOf: (appId: string) => string | undefined,
+  ) {}
+
+  key(row: ContactUserRow) {
+    return [row.app_id, row.user_id];
   }
 
-  key(row: R) {
-    return [row[this.columns[0]] as string, row[this.columns[1]] as string];
+  /** The app's scope, or undefined when it holds nobody. */
+  scope(appId: string): AppContactScope | undefined {
+    return this.byApp.get(appId);
   }
 
-  private row(first: string, second: string): R {
-    return { [this.columns[0]]: first, [this.columns[1]]: second } as R;
+  private slotIn(scope: AppContactScope, userId: string): number | undefined {
+    return scope.tenantKey === undefined ? undefined : this.users.of(scope.tenantKey)?.slotOf(userId);
   }
 
-  has(first: string, second: string): boolean {
-    return this.sets.get(first)?.has(second) ?? false;
-  }
-
-  /** The second parts under a first part, as a set (undefined when there are none). */
-  set(first: string): ReadonlySet<string> | undefined {
-    return this.sets.get(first);
-  }
-
-  /** The second parts under a first part. */
-  seconds(first: string): Iterable<string> {
-    return this.sets.get(first) ?? [];
+  has(appId: string, userId: string): boolean {
+    const scope = this.byApp.get(appId);
+    if (!scope) return false;
+    const slot = this.slotIn(scope, userId);
+    return slot !== undefined ? scope.has(slot, userId) : (scope.strays?.has(userId) ?? false);
   }
 
   get(key: readonly string[]) {
-    return this.has(key[0], key[1]) ? this.row(key[0], key[1]) : undefined;
+    return this.has(key[0], key[1]) ? { app_id: key[0], user_id: key[1] } : undefined;
   }
 
-  put(row: R) {
-    const [first, second] = this.key(row);
-    let set = this.sets.get(first);
-    if (!set) this.sets.set(first, (set = new Set()));
-    if (set.has(second)) return this.row(first, second);
-    set.add(this.sharedText(first, second));
+  put(row: ContactUserRow) {
+    if (this.has(row.app_id, row.user_id)) return { app_id: row.app_id, user_id: row.user_id };
+    let scope = this.byApp.get(row.app_id);
+    if (!scope) this.byApp.set(row.app_id, (scope = new AppContactScope(this.tenantOf(row.app_id))));
+    const slot = this.slotIn(scope, row.user_id);
+    if (slot !== undefined) scope.setBit(slot);
+    else (scope.strays ??= new Set()).add(row.user_id);
+    scope.size++;
     return undefined;
   }
 
   remove(key: readonly string[]) {
-    const set = this.sets.get(key[0]);
-    if (!set?.delete(key[1])) return;
-    if (set.size === 0) this.sets.delete(key[0]);
+    const scope = this.byApp.get(key[0]);
+    if (!scope) return;
+    const slot = this.slotIn(scope, key[1]);
+    if (slot !== undefined && scope.bits[slot] === 1) scope.bits[slot] = 0;
+    else if (!scope.strays?.delete(key[1])) return;
+    if (--scope.size === 0) this.byApp.delete(key[0]);
   }
 
-  *rows(): Iterable<R> {
-    for (const [first, set] of this.sets) for (const second of set) yield this.row(first, second);
+  /**
+   * A user is leaving the users table: a scope row naming them stays, as text (the database keeps
+   * such rows too), so the slot can go to another user.
+   */
+  userRemoved(tenantKey: string, slot: number, userId: string): void {
+    for (const scope of this.byApp.values()) {
+      if (scope.tenantKey !== tenantKey || scope.bits[slot] !== 1) continue;
+      scope.bits[slot] = 0;
+      (scope.strays ??= new Set()).add(userId);
+    }
   }
 
-  /** Each first part with its second parts, as they are (memory/state-image.ts). */
-  groups(): Iterable<[string, Set<string>]> {
-    return this.sets;
+  /** The user_ids in the app's scope. */
+  *seconds(appId: string): Iterable<string> {
+    const scope = this.byApp.get(appId);
+    if (!scope) return;
+    const users = scope.tenantKey === undefined ? undefined : this.users.of(scope.tenantKey);
+    if (users) for (let slot = 0; slot < scope.bits.length; slot++) if (scope.bits[slot] === 1) yield users.userId(slot);
+    if (scope.strays) yield* scope.strays;
   }
 
-  /** One first part's second parts at once, into an empty table (an image's load). */
-  loadGroup(first: string, seconds: readonly string[]): void {
-    if (this.sets.has(first)) throw new Error(`${this.codec.name}: ${first} loaded twice`);
-    if (seconds.length > 0) this.sets.set(first, new Set(seconds));
+  *rows(): Iterable<ContactUserRow> {
+    for (const appId of this.byApp.keys()) for (const user_id of this.seconds(appId)) yield { app_id: appId, user_id };
+  }
+
+  /** Each app with the user_ids in its scope (memory/state-image.ts). */
+  *groups(): Iterable<[string, string[]]> {
+    for (const appId of this.byApp.keys()) yield [appId, [...this.seconds(appId)]];
+  }
+
+  /** One app's scope at once, into an empty table (an image's load). */
+  loadGroup(appId: string, userIds: readonly string[]): void {
+    if (this.byApp.has(appId)) throw new Error(`${this.codec.name}: ${appId} loaded twice`);
+    for (const user_id of userIds) this.put({ app_id: appId, user_id });
   }
 }
 
@@ -468,9 +519,10 @@ export class TenantUsers {
     return previous;
   }
 
-  remove(userId: string): boolean {
+  /** Removes the user and answers the slot they had. */
+  remove(userId: string): number | undefined {
     const at = this.find(userId);
-    if (at < 0) return false;
+    if (at < 0) return undefined;
     const slot = this.index[2 * at];
     this.index[2 * at] = REMOVED;
     this.removedInIndex++;
@@ -479,7 +531,7 @@ export class TenantUsers {
     this.free.push(slot);
     this.count--;
     this.sorted = undefined;
-    return true;
+    return slot;
   }
 
   /** The user_ids, in slot order. */
@@ -564,6 +616,9 @@ export class UsersTable implements TableState<UserRecord> {
   readonly index = tableNumber(usersCodec);
   private readonly byTenant = new Map<string, TenantUsers>();
 
+  /** Told of a user's slot when they leave, before it can go to another user. */
+  constructor(private readonly onRemove?: (tenantKey: string, slot: number, userId: string) => void) {}
+
   key(row: UserRecord) {
     return [row.tenant_key, row.user_id];
   }
@@ -588,7 +643,10 @@ export class UsersTable implements TableState<UserRecord> {
 
   remove(key: readonly string[]): void {
     const users = this.byTenant.get(key[0]);
-    if (users?.remove(key[1]) && users.size === 0) this.byTenant.delete(key[0]);
+    const slot = users?.remove(key[1]);
+    if (slot === undefined) return;
+    this.onRemove?.(key[0], slot, key[1]);
+    if (users!.size === 0) this.byTenant.delete(key[0]);
   }
 
   *rows(): Iterable<UserRecord> {

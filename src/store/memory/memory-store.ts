@@ -26,7 +26,7 @@ import {
   type TokenKind,
   type UserRecord,
 } from '../store.js';
-import type { TenantUsers } from './compact-tables.js';
+import { AppContactScope, type TenantUsers } from './compact-tables.js';
 import { decodeState, encodeState } from './state-image.js';
 import { MemoryState, type NestedTable, OPEN_STRIDE, type OpenDefinition, type OpenEntries, type TableState } from './state.js';
 import { CODECS, compareText, type OpenRow, type StatusRow } from './tables.js';
@@ -126,11 +126,12 @@ function toSystemStatus(row: StatusRow): SystemStatus {
 const copy = <T extends object>(row: T): T => ({ ...row });
 const INVALID: ResolvedUser = Object.freeze({ kind: 'invalid' });
 const OTHER_TENANT: ResolvedUser = Object.freeze({ kind: 'other_tenant' });
-const NOBODY: ReadonlySet<string> = new Set();
+/** The scope of an app that sees nobody. */
+const NOBODY = new AppContactScope(undefined);
 /** A user the request may change, as the app sees them. */
-function userOf(users: TenantUsers, slot: number, contactUsers: ReadonlySet<string> | undefined): ResolvedUser {
+function userOf(users: TenantUsers, slot: number, contactScope: AppContactScope | undefined): ResolvedUser {
   const user_id = users.userId(slot);
-  return { kind: 'user', user_id, resigned: users.resigned(slot), visible: contactUsers === undefined || contactUsers.has(user_id) };
+  return { kind: 'user', user_id, resigned: users.resigned(slot), visible: contactScope === undefined || contactScope.has(slot, user_id) };
 }
 const byText = <T>(key: (item: T) => string) => (a: T, b: T) => compareText(key(a), key(b));
 
@@ -522,7 +523,7 @@ export class MemoryRepository implements StoreTransaction {
     // Unstorable IDs first, then the others in the order first named (as the SQL engines answer).
     for (const id of ids) if (!isStorableText(id)) resolved.set(id, INVALID);
     const tenantUsers = state.users.of(app.tenant_key);
-    const contactUsers = app.contact_scope_all ? undefined : (state.contactUsers.set(app.app_id) ?? NOBODY);
+    const contactScope = app.contact_scope_all ? undefined : (state.contactUsers.scope(app.app_id) ?? NOBODY);
     const owner = userIdType === 'open_id' ? app.app_id : app.developer;
     for (const id of ids) {
       if (resolved.has(id)) continue;
@@ -534,7 +535,7 @@ export class MemoryRepository implements StoreTransaction {
         continue;
       }
       const slot = userId === undefined ? undefined : tenantUsers?.slotOf(userId);
-      resolved.set(id, slot === undefined ? INVALID : userOf(tenantUsers!, slot, contactUsers));
+      resolved.set(id, slot === undefined ? INVALID : userOf(tenantUsers!, slot, contactScope));
     }
     return resolved;
   }

@@ -277,7 +277,7 @@ export function encodeState(state: MemoryState, id: string): Buffer {
   const contactUnresolved: string[] = [];
   for (const [appId, users] of state.contactUsers.groups()) {
     firsts.push(appId);
-    counts.push(users.size);
+    counts.push(users.length);
     const tenant = state.apps.map.lookup(appId)?.tenant_key;
     for (const user of users) {
       const found = numbers.find(tenant, user);

@@ -2,11 +2,10 @@
 // row-level primitives (get, put, remove by key), which writes, undo, log replay and the load
 // from the database all use; the store's methods are written on top of them.
 import type { AccessTokenRecord, AppRecord, TenantRecord } from '../store.js';
-import { KeyPairTable, TenantUsers, UserIdTable, UsersTable } from './compact-tables.js';
+import { ContactUsersTable, TenantUsers, UserIdTable, UsersTable } from './compact-tables.js';
 import {
   appsCodec,
   CODECS,
-  contactUsersCodec,
   namesCodec,
   opensCodec,
   type OpenRow,
@@ -379,7 +378,7 @@ export class MemoryState {
     },
     (row) => grouped(this.appsByTenant, row.tenant_key, row.app_id, undefined),
   );
-  readonly users = new UsersTable();
+  readonly users = new UsersTable((tenantKey, slot, userId) => this.contactUsers.userRemoved(tenantKey, slot, userId));
   /** The users table's own copy of a user_id: rows that name a user share it instead of holding their own. */
   private readonly sharedUserId = (tenantKey: string, userId: string) => {
     // A user's IDs are written together, so they usually arrive one after another.
@@ -391,10 +390,7 @@ export class MemoryState {
     return slot === undefined ? userId : users.userId(slot);
   };
   private lastUsers: TenantUsers | undefined;
-  readonly contactUsers = new KeyPairTable<{ app_id: string; user_id: string }>(contactUsersCodec, ['app_id', 'user_id'], (appId, userId) => {
-    const app = this.apps.map.lookup(appId);
-    return app ? this.sharedUserId(app.tenant_key, userId) : userId;
-  });
+  readonly contactUsers: ContactUsersTable = new ContactUsersTable(this.users, (appId) => this.apps.map.lookup(appId)?.tenant_key);
   readonly userIds = new UserIdTable(userIdsCodec, this.sharedUserId);
   readonly tokens = new NestedTable<AccessTokenRecord>(
     tokensCodec,

@@ -4,9 +4,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { deriveOpenId, deriveUnionId } from '../../../src/domain/identifiers.js';
 import { seededRandom } from '../../../src/emulator/seeded-random.js';
-import { KeyPairTable, UserIdTable, UsersTable } from '../../../src/store/memory/compact-tables.js';
+import { ContactUsersTable, UserIdTable, UsersTable } from '../../../src/store/memory/compact-tables.js';
 import { Leaf } from '../../../src/store/memory/state.js';
-import { compareText, contactUsersCodec, type UserIdRow, userIdsCodec } from '../../../src/store/memory/tables.js';
+import { compareText, type UserIdRow, userIdsCodec } from '../../../src/store/memory/tables.js';
 import type { UserRecord } from '../../../src/store/store.js';
 
 const byId = (a: UserIdRow, b: UserIdRow) => (a.id_value < b.id_value ? -1 : 1);
@@ -121,20 +121,40 @@ test('users: a tenant loaded from columns holds the same rows as one put row by 
   assert.throws(() => loaded.load('t', ids, names, resigned, createdAt, 0, 1), /loaded twice/);
 });
 
-test('app_contact_users: a set per app, rows made on demand', () => {
-  const table = new KeyPairTable(contactUsersCodec, ['app_id', 'user_id'], (_app, userId) => userId);
+test('app_contact_users: a byte per user slot, user_ids of no user as text, rows made on demand', () => {
+  const users = new UsersTable((tenantKey, slot, userId) => table.userRemoved(tenantKey, slot, userId));
+  const table: ContactUsersTable = new ContactUsersTable(users, (appId) => ({ a: 't', b: 't' })[appId]);
+  const user = (user_id: string) => users.put({ tenant_key: 't', user_id, name: user_id, resigned: false, created_at: 0 });
+  user('u1');
+  user('u2');
   assert.equal(table.put({ app_id: 'a', user_id: 'u1' }), undefined);
   assert.deepEqual(table.put({ app_id: 'a', user_id: 'u1' }), { app_id: 'a', user_id: 'u1' });
   table.put({ app_id: 'a', user_id: 'u2' });
   table.put({ app_id: 'b', user_id: 'u1' });
+  // Named before the user exists, and by an app not stored: kept as text, found all the same.
+  table.put({ app_id: 'a', user_id: 'u3' });
+  table.put({ app_id: 'z', user_id: 'u1' });
+  user('u3');
+  assert.equal(table.has('a', 'u3'), true);
+  assert.equal(table.has('z', 'u1'), true);
   assert.equal(table.has('a', 'u2'), true);
   assert.equal(table.has('b', 'u2'), false);
-  assert.deepEqual([...table.seconds('a')], ['u1', 'u2']);
+  assert.equal(table.scope('a')!.has(users.of('t')!.slotOf('u2')!, 'u2'), true);
+  assert.equal(table.scope('b')!.has(users.of('t')!.slotOf('u2')!, 'u2'), false);
+  assert.deepEqual([...table.seconds('a')].sort(), ['u1', 'u2', 'u3']);
+  // A user who leaves while still named keeps the row; their slot's next user is not in the scope.
+  users.remove(['t', 'u2']);
+  user('u4');
+  assert.equal(users.of('t')!.slotOf('u4'), 1);
+  assert.equal(table.has('a', 'u4'), false);
+  assert.equal(table.has('a', 'u2'), true);
   table.remove(['a', 'u1']);
   table.remove(['a', 'u2']);
+  table.remove(['a', 'u3']);
   table.remove(['zz', 'u2']);
   assert.deepEqual([...table.seconds('a')], []);
-  assert.deepEqual([...table.rows()], [{ app_id: 'b', user_id: 'u1' }]);
+  assert.equal(table.scope('a'), undefined);
+  assert.deepEqual([...table.rows()], [{ app_id: 'b', user_id: 'u1' }, { app_id: 'z', user_id: 'u1' }]);
   assert.deepEqual(table.get(['b', 'u1']), { app_id: 'b', user_id: 'u1' });
   assert.equal(table.get(['a', 'u1']), undefined);
 });
