@@ -407,7 +407,17 @@ export class ContactUsersTable implements TableState<ContactUserRow> {
   /** One app's scope at once, into an empty table (an image's load). */
   loadGroup(appId: string, userIds: readonly string[]): void {
     if (this.byApp.has(appId)) throw new Error(`${this.codec.name}: ${appId} loaded twice`);
-    for (const user_id of userIds) this.put({ app_id: appId, user_id });
+    const scope = new AppContactScope(this.tenantOf(appId));
+    const users = scope.tenantKey === undefined ? undefined : this.users.of(scope.tenantKey);
+    if (users) scope.bits = new Uint8Array(users.slotCount);
+    for (const userId of userIds) {
+      const slot = users?.slotOf(userId);
+      if (slot === undefined ? scope.strays?.has(userId) : scope.bits[slot] === 1) continue;
+      if (slot === undefined) (scope.strays ??= new Set()).add(userId);
+      else scope.bits[slot] = 1;
+      scope.size++;
+    }
+    if (scope.size > 0) this.byApp.set(appId, scope);
   }
 }
 
@@ -447,6 +457,11 @@ export class TenantUsers {
 
   get size(): number {
     return this.count;
+  }
+
+  /** Slots in use or free: every slot is below it. */
+  get slotCount(): number {
+    return this.ids.length;
   }
 
   /** Where the user_id's slot is in the index, or -1 - where it would go. */
