@@ -421,6 +421,41 @@ export class ContactUsersTable implements TableState<ContactUserRow> {
   }
 }
 
+/**
+ * A column of texts as one string and where each starts, cut on demand: the names of 1M users as
+ * strings were 1M objects (~30 MiB) that a start built and collected, and most are never read.
+ */
+export class JoinedTexts {
+  constructor(
+    private readonly text: string,
+    /** starts[i]: where text i begins; each ends one unit before the next begins. */
+    private readonly starts: Int32Array,
+    private readonly first = 0,
+  ) {}
+
+  /** Texts joined by a separator no text holds. */
+  static of(text: string, separator: string): JoinedTexts {
+    const starts: number[] = [0];
+    for (let at = text.indexOf(separator); at >= 0; at = text.indexOf(separator, at + 1)) starts.push(at + 1);
+    starts.push(text.length + 1);
+    return new JoinedTexts(text, Int32Array.from(starts));
+  }
+
+  get length(): number {
+    return this.starts.length - 1 - this.first;
+  }
+
+  at(index: number): string {
+    const i = this.first + index;
+    return this.text.slice(this.starts[i], this.starts[i + 1] - 1);
+  }
+
+  /** The same texts from `index` on, sharing the string. */
+  from(index: number): JoinedTexts {
+    return new JoinedTexts(this.text, this.starts, this.first + index);
+  }
+}
+
 /** FNV-1a over the UTF-16 units, then mixed (murmur3's finaliser): user_ids are often sequential. */
 function textHash(text: string): number {
   let hash = 0x811c9dc5;
@@ -439,7 +474,9 @@ function textHash(text: string): number {
 export class TenantUsers {
   /** Per slot; undefined for a free slot. */
   private ids: (string | undefined)[] = [];
-  private names: string[] = [];
+  /** Names set since the load; a loaded user's is cut from loadedNames while this has none. */
+  private names: (string | undefined)[] = [];
+  private loadedNames: JoinedTexts | undefined;
   private createdAt = new Float64Array(64);
   private resignedFlags = new Uint8Array(64);
   private readonly free: number[] = [];
@@ -501,7 +538,7 @@ export class TenantUsers {
   }
 
   row(slot: number): UserRecord {
-    return { tenant_key: this.tenantKey, user_id: this.ids[slot]!, name: this.names[slot], resigned: this.resignedFlags[slot] === 1, created_at: this.createdAt[slot] };
+    return { tenant_key: this.tenantKey, user_id: this.ids[slot]!, name: this.names[slot] ?? this.loadedNames!.at(slot), resigned: this.resignedFlags[slot] === 1, created_at: this.createdAt[slot] };
   }
 
   get(userId: string): UserRecord | undefined {
@@ -576,12 +613,15 @@ export class TenantUsers {
   }
 
   /** Rows `start` to `end` of an image's columns at once, into a tenant with no users yet. */
-  load(userIds: readonly string[], names: ArrayLike<string>, resigned: ArrayLike<number>, createdAt: ArrayLike<number>, start: number, end: number): void {
+  load(userIds: readonly string[], names: JoinedTexts | ArrayLike<string>, resigned: ArrayLike<number>, createdAt: ArrayLike<number>, start: number, end: number): void {
     if (this.ids.length > 0) throw new Error(`users: ${this.tenantKey} loaded twice`);
     this.ensure(end - start - 1);
     this.rebuildIndex(end - start);
     this.ids = userIds.slice(start, end);
-    this.names = Array.from({ length: end - start }, (_, slot) => String(names[start + slot]));
+    if (names instanceof JoinedTexts) {
+      this.loadedNames = names.from(start);
+      this.names = new Array(end - start);
+    } else this.names = Array.from({ length: end - start }, (_, slot) => String(names[start + slot]));
     for (let at = start, slot = 0; at < end; at++, slot++) {
       const userId = userIds[at];
       const hash = textHash(userId);
@@ -669,7 +709,7 @@ export class UsersTable implements TableState<UserRecord> {
   }
 
   /** A tenant's users from an image's columns (rows `start` to `end`), into a table that has none of them. */
-  load(tenantKey: string, userIds: readonly string[], names: ArrayLike<string>, resigned: ArrayLike<number>, createdAt: ArrayLike<number>, start: number, end: number): void {
+  load(tenantKey: string, userIds: readonly string[], names: JoinedTexts | ArrayLike<string>, resigned: ArrayLike<number>, createdAt: ArrayLike<number>, start: number, end: number): void {
     if (this.byTenant.has(tenantKey)) throw new Error(`users: ${tenantKey} loaded twice`);
     const users = new TenantUsers(tenantKey);
     users.load(userIds, names, resigned, createdAt, start, end);

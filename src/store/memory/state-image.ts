@@ -7,7 +7,7 @@
 // does. engines/sqlite/state-image-file.ts decides when an image may be trusted.
 import { endianness } from 'node:os';
 import { crc32 } from 'node:zlib';
-import type { UserIdTableImage } from './compact-tables.js';
+import { JoinedTexts, type UserIdTableImage } from './compact-tables.js';
 import { MemoryState, OPEN_STRIDE } from './state.js';
 import type { UserRecord } from '../store.js';
 import { CODECS, contactUsersCodec, type OpenRow, opensCodec, tableNumber, type TableCodec, type UserIdRow, usersCodec, userIdsCodec } from './tables.js';
@@ -368,10 +368,11 @@ export function decodeState(input: Buffer, id: string): MemoryState {
   const u32 = (index: number) => new Uint32Array(bytes.buffer, segment(index).offset, segment(index).length / 4);
   const i32 = (index: number) => new Int32Array(bytes.buffer, segment(index).offset, segment(index).length / 4);
   const json = <T>(index: number) => JSON.parse(Buffer.from(bytes.buffer, segment(index).offset, segment(index).length).toString('utf8')) as T;
+  const text = (index: number) => Buffer.from(bytes.buffer, segment(index).offset, segment(index).length).toString('utf8');
   const column = (image: Column, rows: number): ArrayLike<unknown> => {
     if (image.kind === 'f64') return new Float64Array(bytes.buffer, segment(image.segment).offset, rows);
     if (image.kind === 'json') return json<unknown[]>(image.segment);
-    if (image.kind === 'text') return Buffer.from(bytes.buffer, segment(image.segment).offset, segment(image.segment).length).toString('utf8').split(SEPARATOR);
+    if (image.kind === 'text') return text(image.segment).split(SEPARATOR);
     const indices = image.width === 1 ? u8(image.segment) : image.width === 2 ? u16(image.segment) : u32(image.segment);
     const values = new Array<unknown>(rows);
     for (let i = 0; i < rows; i++) values[i] = image.values[indices[i]];
@@ -392,8 +393,11 @@ export function decodeState(input: Buffer, id: string): MemoryState {
   if (tables.rows.length !== state.tables.length) throw new ImageError('state image: another number of tables');
   // Users straight from their columns, a tenant's at once: the largest table of objects.
   const users = tables.rows[USERS]!;
-  const [tenantKeys, userStrings, names, resigned, createdAt] = users.columns.map((c) => column(c, users.rows)) as [ArrayLike<string>, string[], ArrayLike<string>, ArrayLike<number>, ArrayLike<number>];
-  if (users.columns.length !== usersCodec.columns.length || !Array.isArray(userStrings) || userStrings.length !== users.rows) throw new ImageError('state image: users of another shape');
+  const [tenantKeys, userStrings, names, resigned, createdAt] = users.columns.map((c, index) =>
+    // Names stay one text until read: most never are.
+    index === 2 && c.kind === 'text' && users.rows > 0 ? JoinedTexts.of(text(c.segment), SEPARATOR) : column(c, users.rows),
+  ) as [ArrayLike<string>, string[], JoinedTexts | ArrayLike<string>, ArrayLike<number>, ArrayLike<number>];
+  if (users.columns.length !== usersCodec.columns.length || !Array.isArray(userStrings) || userStrings.length !== users.rows || names.length !== users.rows) throw new ImageError('state image: users of another shape');
   for (let start = 0; start < users.rows; ) {
     const tenantKey = String(tenantKeys[start]);
     let end = start;

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { deriveOpenId, deriveUnionId } from '../../../src/domain/identifiers.js';
 import { seededRandom } from '../../../src/emulator/seeded-random.js';
-import { ContactUsersTable, UserIdTable, UsersTable } from '../../../src/store/memory/compact-tables.js';
+import { ContactUsersTable, JoinedTexts, UserIdTable, UsersTable } from '../../../src/store/memory/compact-tables.js';
 import { Leaf } from '../../../src/store/memory/state.js';
 import { compareText, type UserIdRow, userIdsCodec } from '../../../src/store/memory/tables.js';
 import type { UserRecord } from '../../../src/store/store.js';
@@ -119,6 +119,22 @@ test('users: a tenant loaded from columns holds the same rows as one put row by 
   // The rows name the user with the column's own string.
   assert.equal(loaded.of('t')!.userId(loaded.of('t')!.slotOf('u1')!), ids[1]);
   assert.throws(() => loaded.load('t', ids, names, resigned, createdAt, 0, 1), /loaded twice/);
+});
+
+test('joined texts cut out each text, empty ones and non-ASCII included, from any first index', () => {
+  const texts = ['Ann', '', '张三', 'x y', ''];
+  const joined = JoinedTexts.of(texts.join('\u0001'), '\u0001');
+  assert.equal(joined.length, texts.length);
+  assert.deepEqual(Array.from({ length: joined.length }, (_, i) => joined.at(i)), texts);
+  const later = joined.from(2);
+  assert.equal(later.length, 3);
+  assert.deepEqual([later.at(0), later.at(1), later.at(2)], texts.slice(2));
+  // A user loaded with a joined name reads it back, and a later put replaces it.
+  const users = new UsersTable();
+  users.load('t', ['u1', 'u2', 'u3'], joined.from(1), [0, 0, 0], [1, 2, 3], 0, 3);
+  assert.deepEqual([...users.rows()].map((row) => row.name), ['', '张三', 'x y']);
+  users.put({ tenant_key: 't', user_id: 'u2', name: 'Renamed', resigned: true, created_at: 5 });
+  assert.deepEqual([...users.rows()].map((row) => row.name), ['', 'Renamed', 'x y']);
 });
 
 test('app_contact_users: a byte per user slot, user_ids of no user as text, rows made on demand', () => {
