@@ -9,7 +9,6 @@ import { endianness } from 'node:os';
 import { crc32 } from 'node:zlib';
 import { JoinedTexts, type UserIdTableImage } from './compact-tables.js';
 import { MemoryState, OPEN_STRIDE } from './state.js';
-import type { UserRecord } from '../store.js';
 import { CODECS, contactUsersCodec, type OpenRow, opensCodec, tableNumber, type TableCodec, type UserIdRow, usersCodec, userIdsCodec } from './tables.js';
 
 /** Bumped whenever the encoding or what a table keeps changes: an image of another version is never read. */

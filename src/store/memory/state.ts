@@ -2,7 +2,7 @@
 // row-level primitives (get, put, remove by key), which writes, undo, log replay and the load
 // from the database all use; the store's methods are written on top of them.
 import type { AccessTokenRecord, AppRecord, TenantRecord } from '../store.js';
-import { ContactUsersTable, TenantUsers, UserIdTable, UsersTable } from './compact-tables.js';
+import { ContactUsersTable, type TenantUsers, UserIdTable, UsersTable } from './compact-tables.js';
 import {
   appsCodec,
   CODECS,
