@@ -1,8 +1,8 @@
 // The tables that grow with every user and app, kept without one object and one Map entry per
 // row: at 1M users they are 1M users, 2M derived IDs and 1M contact-scope rows. As objects, the IDs
 // and scopes held about 420 MiB of a 690 MiB heap, and later the users 165 of a 245 MiB state.
-// Each hands out row objects made on demand, so the store's
-// methods, undo, the log and the dump see the same rows as with any other table.
+// Each hands out row objects made on demand, so the store's methods, undo, the log and the dump
+// see the same rows as with any other table.
 import type { TableState } from './state.js';
 import type { UserRecord } from '../store.js';
 import { compareText, contactUsersCodec, type TableCodec, tableNumber, type UserIdRow, usersCodec } from './tables.js';
