@@ -516,6 +516,19 @@ function targets(report: BenchReport): BenchReport['targets'] {
     });
     list.push({ name: `batch_open 50 users p99 at ${report.connections} connections`, target: '≤ 20 ms', measured: `${open50.sysstatus.p99} ms`, met: open50.sysstatus.p99 <= 20 });
   }
+  // The fixed cost of the pipeline, and batch_close: by req/s, with the CPU ratio beside.
+  for (const [id, name, wanted] of [
+    ['batch_open_1', 'batch_open 1 user', 0.6],
+    ['list', 'list', 0.6],
+    ['token', 'tenant_access_token', 0.6],
+    ['batch_close_50', 'batch_close 50 users', 0.45],
+  ] as const) {
+    const scenario = report.scenarios.find((s) => s.id === id);
+    if (!scenario) continue;
+    const share = scenario.sysstatus.rps / scenario.baseline.rps;
+    const cpuShare = scenario.baseline.cpuMsPerRequest / scenario.sysstatus.cpuMsPerRequest;
+    list.push({ name: `${name} vs bare Fastify`, target: `≥ ${wanted.toFixed(2)}×`, measured: `${share.toFixed(2)}× (by CPU ${cpuShare.toFixed(2)}×)`, met: share >= wanted });
+  }
   // The issue's bounds: the peak under load on the throughput tenant; at rest and at start with 1M users.
   const mb = (mib: number) => mib * 1.048576;
   const peaks = report.scenarios.map((s) => s.peakRssMiB);
