@@ -1,6 +1,7 @@
 // Times one `sysstatus serve --data DIR` from spawn to its first 200 and reads its RSS at rest:
 // the by-hand 1M-user start-up measurement (seed the folder once with bench/seed-tenant.ts).
 // node --import tsx bench/start-once.ts --data DIR [--mode emulator|production] [--cpu-prof-dir DIR] [--node-arg=--flag …]
+// SYSSTATUS_BIN=other/bin/sysstatus.js times another build on the same folder.
 import { rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +17,7 @@ mkdirSync(dirname(seedFile), { recursive: true });
 writeFileSync(seedFile, JSON.stringify(benchSeed('all')));
 const port = await freePort();
 const profile = values['cpu-prof-dir'] ? ['--cpu-prof', `--cpu-prof-dir=${values['cpu-prof-dir']}`] : [];
-const args = [...profile, ...(values['node-arg'] ?? []), (process.env.SYSSTATUS_BIN ?? (process.env.SYSSTATUS_BIN ?? (process.env.SYSSTATUS_BIN ?? join(ROOT, 'bin', 'sysstatus.js')))), 'serve', '--data', values.data, '--seed', seedFile, '--port', String(port), '--mode', values.mode!, ...(values.mode === 'production' ? ['--admin-token', 'start-once-admin-token'] : []), '--rate-limits', 'off', '--log-level', 'warn'];
+const args = [...profile, ...(values['node-arg'] ?? []), (process.env.SYSSTATUS_BIN ?? join(ROOT, 'bin', 'sysstatus.js')), 'serve', '--data', values.data, '--seed', seedFile, '--port', String(port), '--mode', values.mode!, ...(values.mode === 'production' ? ['--admin-token', 'start-once-admin-token'] : []), '--rate-limits', 'off', '--log-level', 'warn'];
 const server = await startServer('sysstatus', args, port, { method: 'POST', path: TOKEN_PATH, body: TOKEN_BODY });
 await new Promise((done) => setTimeout(done, Number(values['rest-ms'])));
 const memory = server.memory();
