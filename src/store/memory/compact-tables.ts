@@ -324,6 +324,8 @@ export class ContactUsersTable implements TableState<ContactUserRow> {
   readonly codec = contactUsersCodec;
   readonly index = tableNumber(contactUsersCodec);
   private readonly byApp = new Map<string, AppContactScope>();
+  /** The scopes holding a byte per slot, by their tenant: a user who leaves looks only at these. */
+  private readonly byTenant = new Map<string, Set<AppContactScope>>();
 
   constructor(
     private readonly users: UsersTable,
@@ -333,6 +335,16 @@ export class ContactUsersTable implements TableState<ContactUserRow> {
 
   key(row: ContactUserRow) {
     return [row.app_id, row.user_id];
+  }
+
+  private add(appId: string, scope: AppContactScope): AppContactScope {
+    this.byApp.set(appId, scope);
+    if (scope.tenantKey !== undefined) {
+      let ofTenant = this.byTenant.get(scope.tenantKey);
+      if (!ofTenant) this.byTenant.set(scope.tenantKey, (ofTenant = new Set()));
+      ofTenant.add(scope);
+    }
+    return scope;
   }
 
   /** The app's scope, or undefined when it holds nobody. */
@@ -357,8 +369,7 @@ export class ContactUsersTable implements TableState<ContactUserRow> {
 
   put(row: ContactUserRow) {
     if (this.has(row.app_id, row.user_id)) return { app_id: row.app_id, user_id: row.user_id };
-    let scope = this.byApp.get(row.app_id);
-    if (!scope) this.byApp.set(row.app_id, (scope = new AppContactScope(this.tenantOf(row.app_id))));
+    const scope = this.byApp.get(row.app_id) ?? this.add(row.app_id, new AppContactScope(this.tenantOf(row.app_id)));
     const slot = this.slotIn(scope, row.user_id);
     if (slot !== undefined) scope.setBit(slot);
     else (scope.strays ??= new Set()).add(row.user_id);
@@ -372,7 +383,10 @@ export class ContactUsersTable implements TableState<ContactUserRow> {
     const slot = this.slotIn(scope, key[1]);
     if (slot !== undefined && scope.bits[slot] === 1) scope.bits[slot] = 0;
     else if (!scope.strays?.delete(key[1])) return;
-    if (--scope.size === 0) this.byApp.delete(key[0]);
+    if (--scope.size > 0) return;
+    this.byApp.delete(key[0]);
+    const ofTenant = scope.tenantKey === undefined ? undefined : this.byTenant.get(scope.tenantKey);
+    if (ofTenant?.delete(scope) && ofTenant.size === 0) this.byTenant.delete(scope.tenantKey!);
   }
 
   /**
@@ -380,8 +394,8 @@ export class ContactUsersTable implements TableState<ContactUserRow> {
    * such rows too), so the slot can go to another user.
    */
   userRemoved(tenantKey: string, slot: number, userId: string): void {
-    for (const scope of this.byApp.values()) {
-      if (scope.tenantKey !== tenantKey || scope.bits[slot] !== 1) continue;
+    for (const scope of this.byTenant.get(tenantKey) ?? []) {
+      if (scope.bits[slot] !== 1) continue;
       scope.bits[slot] = 0;
       (scope.strays ??= new Set()).add(userId);
     }
@@ -418,7 +432,7 @@ export class ContactUsersTable implements TableState<ContactUserRow> {
       else scope.bits[slot] = 1;
       scope.size++;
     }
-    if (scope.size > 0) this.byApp.set(appId, scope);
+    if (scope.size > 0) this.add(appId, scope);
   }
 }
 
