@@ -32,6 +32,10 @@ class TextNumbers {
 
 const EMPTY = -1;
 const REMOVED = -2;
+/** What UserIdTable.entryOf answers besides an entry. */
+const NOBODY = -1;
+const ANOTHER_TENANT = -2;
+const NOT_COMPACT = -3;
 
 /** A derived ID's 32 hex digits into four 32-bit words; false when the text has another shape. */
 function hashWords(id: string, into: Uint32Array): boolean {
@@ -84,6 +88,11 @@ export class UserIdTable implements TableState<UserIdRow> {
   private tenants = new Uint32Array(1024);
   private owners = new Uint32Array(1024);
   private userIds: (string | undefined)[] = [];
+  /**
+   * Per entry, 1 + the slot its user had in the users table when last resolved (0: not known yet):
+   * a hint, checked against the slot's user_id, that spares resolving the user_id again.
+   */
+  private userSlots = new Int32Array(1024);
   private entries = 0;
   private free: number[] = [];
   private slots = new Int32Array(2048).fill(EMPTY);
@@ -151,18 +160,43 @@ export class UserIdTable implements TableState<UserIdRow> {
    * (the whole request is refused); undefined when it names nobody here.
    */
   userOf(idValue: string, idType: UserIdRow['id_type'], tenantKey: string, owner: string): string | null | undefined {
-    if (!hashWords(idValue, this.probe)) {
-      const row = this.other.get(idValue);
-      if (!row || row.id_type !== idType) return undefined;
-      if (row.tenant_key !== tenantKey) return null;
-      return row.owner === owner ? row.user_id : undefined;
+    const entry = this.entryOf(idValue, idType, tenantKey, owner);
+    return entry >= 0 ? this.userIds[entry] : entry === ANOTHER_TENANT ? null : entry === NOT_COMPACT ? this.otherUserOf(idValue, idType, tenantKey, owner) : undefined;
+  }
+
+  /** userOf's answer as the user's slot in `users` (the tenant's users), the slot remembered per entry. */
+  userSlotOf(idValue: string, idType: UserIdRow['id_type'], users: TenantUsers, owner: string): number | null | undefined {
+    const entry = this.entryOf(idValue, idType, users.tenantKey, owner);
+    if (entry < 0) {
+      if (entry === ANOTHER_TENANT) return null;
+      const userId = entry === NOT_COMPACT ? this.otherUserOf(idValue, idType, users.tenantKey, owner) : undefined;
+      return typeof userId === 'string' ? users.slotOf(userId) : userId;
     }
+    const userId = this.userIds[entry]!;
+    const known = this.userSlots[entry] - 1;
+    if (known >= 0 && users.userIdAt(known) === userId) return known;
+    const slot = users.slotOf(userId);
+    this.userSlots[entry] = slot === undefined ? 0 : slot + 1;
+    return slot;
+  }
+
+  /** userOf for an ID that is not a compact entry. */
+  private otherUserOf(idValue: string, idType: UserIdRow['id_type'], tenantKey: string, owner: string): string | null | undefined {
+    const row = this.other.get(idValue);
+    if (!row || row.id_type !== idType) return undefined;
+    if (row.tenant_key !== tenantKey) return null;
+    return row.owner === owner ? row.user_id : undefined;
+  }
+
+  /** The compact entry naming a user for userOf, or NOBODY, ANOTHER_TENANT or NOT_COMPACT. */
+  private entryOf(idValue: string, idType: UserIdRow['id_type'], tenantKey: string, owner: string): number {
+    if (!hashWords(idValue, this.probe)) return NOT_COMPACT;
     const slot = this.slotOf(this.probe, idValue.charCodeAt(1) === 110 ? 1 : 0);
-    if (slot < 0) return undefined;
+    if (slot < 0) return NOBODY;
     const entry = this.slots[slot];
-    if (((this.kinds[entry] & 2) === 2) !== (idType === 'union_id')) return undefined;
-    if (this.texts.texts[this.tenants[entry]] !== tenantKey) return null;
-    return this.texts.texts[this.owners[entry]] === owner ? this.userIds[entry] : undefined;
+    if (((this.kinds[entry] & 2) === 2) !== (idType === 'union_id')) return NOBODY;
+    if (this.texts.texts[this.tenants[entry]] !== tenantKey) return ANOTHER_TENANT;
+    return this.texts.texts[this.owners[entry]] === owner ? entry : NOBODY;
   }
 
   put(row: UserIdRow): UserIdRow | undefined {
@@ -189,6 +223,7 @@ export class UserIdTable implements TableState<UserIdRow> {
     this.tenants[entry] = this.texts.number(row.tenant_key);
     this.owners[entry] = this.texts.number(row.owner);
     this.userIds[entry] = this.sharedUserId(row.tenant_key, row.user_id);
+    this.userSlots[entry] = 0;
     if (previous === undefined) this.growIndex();
     return previous;
   }
@@ -248,6 +283,7 @@ export class UserIdTable implements TableState<UserIdRow> {
     this.kinds = copied(new Uint8Array(capacity), image.kinds);
     this.tenants = copied(new Uint32Array(capacity), image.tenants);
     this.owners = copied(new Uint32Array(capacity), image.owners);
+    this.userSlots = new Int32Array(capacity);
     this.slots = new Int32Array(image.slots);
     this.removedSlots = image.removedSlots;
     this.entries = image.entries;
@@ -260,7 +296,7 @@ export class UserIdTable implements TableState<UserIdRow> {
   private ensureEntries() {
     if (this.entries <= this.kinds.length) return;
     const capacity = this.kinds.length * 2;
-    const grown = <A extends Uint8Array | Uint32Array>(old: A, make: (n: number) => A, width = 1) => {
+    const grown = <A extends Uint8Array | Uint32Array | Int32Array>(old: A, make: (n: number) => A, width = 1) => {
       const next = make(capacity * width);
       next.set(old);
       return next;
@@ -269,6 +305,7 @@ export class UserIdTable implements TableState<UserIdRow> {
     this.kinds = grown(this.kinds, (n) => new Uint8Array(n));
     this.tenants = grown(this.tenants, (n) => new Uint32Array(n));
     this.owners = grown(this.owners, (n) => new Uint32Array(n));
+    this.userSlots = grown(this.userSlots, (n) => new Int32Array(n));
   }
 
   /** Rebuilds the index once it is three quarters full, counting removed slots, which a rebuild drops. */
@@ -546,6 +583,11 @@ export class TenantUsers {
   /** The table's own copy of the user_id: rows that name the user share it. */
   userId(slot: number): string {
     return this.ids[slot]!;
+  }
+
+  /** The user_id in a slot, or undefined for a free slot or one past the end. */
+  userIdAt(slot: number): string | undefined {
+    return this.ids[slot];
   }
 
   resigned(slot: number): boolean {

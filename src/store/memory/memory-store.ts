@@ -527,14 +527,15 @@ export class MemoryRepository implements StoreTransaction {
     const owner = userIdType === 'open_id' ? app.app_id : app.developer;
     for (const id of ids) {
       if (resolved.has(id)) continue;
-      let userId: string | null | undefined = id;
+      let slot: number | null | undefined;
+      if (userIdType === 'user_id') slot = tenantUsers?.slotOf(id);
       // Another app's open_id (or another developer's union_id) of this tenant names nobody here.
-      if (userIdType !== 'user_id') userId = state.userIds.userOf(id, userIdType, app.tenant_key, owner);
-      if (userId === null) {
+      else if (tenantUsers) slot = state.userIds.userSlotOf(id, userIdType, tenantUsers, owner);
+      else slot = state.userIds.userOf(id, userIdType, app.tenant_key, owner) === null ? null : undefined;
+      if (slot === null) {
         resolved.set(id, OTHER_TENANT);
         continue;
       }
-      const slot = userId === undefined ? undefined : tenantUsers?.slotOf(userId);
       resolved.set(id, slot === undefined ? INVALID : userOf(tenantUsers!, slot, contactScope));
     }
     return resolved;

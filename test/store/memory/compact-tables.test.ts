@@ -137,6 +137,38 @@ test('joined texts cut out each text, empty ones and non-ASCII included, from an
   assert.deepEqual([...users.rows()].map((row) => row.name), ['', 'Renamed', 'x y']);
 });
 
+test('user_ids: the slot an ID resolves to follows its user when the slot is freed, reused, or the user comes back', () => {
+  const users = new UsersTable();
+  const state = { users };
+  const ids = new UserIdTable(userIdsCodec, (tenant, userId) => {
+    const ofTenant = state.users.of(tenant);
+    const slot = ofTenant?.slotOf(userId);
+    return slot === undefined ? userId : ofTenant!.userId(slot);
+  });
+  const user = (user_id: string) => users.put({ tenant_key: 't', user_id, name: user_id, resigned: false, created_at: 0 });
+  const idOf = (userId: string) => deriveOpenId('cli_1', 't', userId);
+  for (const userId of ['u1', 'u2']) {
+    user(userId);
+    ids.put({ id_value: idOf(userId), id_type: 'open_id', tenant_key: 't', user_id: userId, owner: 'cli_1' });
+  }
+  const slotOf = (userId: string) => ids.userSlotOf(idOf(userId), 'open_id', users.of('t')!, 'cli_1');
+  assert.equal(slotOf('u1'), 0);
+  assert.equal(slotOf('u2'), 1);
+  assert.equal(slotOf('u2'), 1);
+  // u1 leaves (its ID stays, as an imported folder's could), u3 takes its slot: u1's ID names nobody.
+  users.remove(['t', 'u1']);
+  user('u3');
+  assert.equal(users.of('t')!.slotOf('u3'), 0);
+  assert.equal(slotOf('u1'), undefined);
+  // u1 comes back in a new slot: found there.
+  user('u1');
+  assert.equal(slotOf('u1'), 2);
+  assert.equal(ids.userSlotOf(idOf('u1'), 'union_id', users.of('t')!, 'cli_1'), undefined);
+  assert.equal(ids.userSlotOf(idOf('u1'), 'open_id', users.of('t')!, 'cli_2'), undefined);
+  users.put({ tenant_key: 'x', user_id: 'ux', name: 'x', resigned: false, created_at: 0 });
+  assert.equal(ids.userSlotOf(idOf('u1'), 'open_id', users.of('x')!, 'cli_1'), null);
+});
+
 test('app_contact_users: a byte per user slot, user_ids of no user as text, rows made on demand', () => {
   const users = new UsersTable((tenantKey, slot, userId) => table.userRemoved(tenantKey, slot, userId));
   const table: ContactUsersTable = new ContactUsersTable(users, (appId) => ({ a: 't', b: 't' })[appId]);
