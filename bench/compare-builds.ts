@@ -3,7 +3,7 @@
 // `npm run bench` (each build against bare Fastify, in separate runs) is too noisy: build the
 // earlier commit in a git worktree and compare its bin/sysstatus.js with this one's.
 //   node --import tsx bench/compare-builds.ts --a ../before/bin/sysstatus.js [--b bin/sysstatus.js]
-//     [--scenario batch_open_50|batch_open_1|list|token] [--rounds 6] [--duration 3] [--users 10000]
+//     [--scenario batch_open_50|batch_open_1|batch_close_50|list|token] [--rounds 6] [--duration 3] [--users 10000]
 //     [--a-args "--journal-limit 0"] [--b-args "..."] [--a-node "--max-semi-space-size=8"] [--b-node "..."]
 // Both builds must be built (npm run build in each checkout).
 import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runLoad, type LoadResult, type RequestSpec } from './load.js';
 import { freePort, httpCall, processCpuMs, runNode, type ServerProcess, startServer } from './processes.js';
-import { batchOpenPool, benchSeed, LIST_PATH, TOKEN_BODY, TOKEN_PATH } from './workload.js';
+import { batchClosePool, batchOpenPool, benchSeed, LIST_PATH, TOKEN_BODY, TOKEN_PATH } from './workload.js';
 
 const { values } = parseArgs({
   options: {
@@ -64,19 +64,22 @@ try {
   const slots: Record<string, () => RequestSpec[]> = {
     batch_open_50: () => batchOpen(50),
     batch_open_1: () => batchOpen(1),
+    // Closes, after a warm-up of 50-user opens (below) that leaves users with several opens, as in the bench.
+    batch_close_50: () => batchClosePool(statusIds, users, 50, 2000).requests.map((request) => ({ method: 'POST', ...request })),
     list: () => [{ method: 'GET', path: LIST_PATH }],
     token: () => [{ method: 'POST', path: TOKEN_PATH, body: TOKEN_BODY }],
   };
   const slot = slots[values.scenario]?.();
   if (!slot) throw new Error(`--scenario: one of ${Object.keys(slots).join(', ')}`);
 
-  const load = async (server: ServerProcess & { token: string }, durationSec: number) => {
+  const load = async (server: ServerProcess & { token: string }, durationSec: number, requests = slot) => {
     const cpuBefore = processCpuMs(server.pid);
-    const result: LoadResult = await runLoad({ url: server.url, connections: 50, durationSec, headers: { authorization: `Bearer ${server.token}` }, slots: [slot] });
+    const result: LoadResult = await runLoad({ url: server.url, connections: 50, durationSec, headers: { authorization: `Bearer ${server.token}` }, slots: [requests] });
     return { cpuMs: (processCpuMs(server.pid) - cpuBefore) / Math.max(1, result.completed), rps: result.okRps, p99: result.p99 };
   };
-  await load(a, 2);
-  await load(b, 2);
+  const warmUp = values.scenario === 'batch_close_50' ? slots.batch_open_50() : slot;
+  await load(a, 2, warmUp);
+  await load(b, 2, warmUp);
   const runs = { A: [] as Awaited<ReturnType<typeof load>>[], B: [] as Awaited<ReturnType<typeof load>>[] };
   for (let round = 0; round < Number(values.rounds); round++) {
     for (const name of round % 2 === 0 ? (['A', 'B'] as const) : (['B', 'A'] as const)) runs[name].push(await load(name === 'A' ? a : b, Number(values.duration)));
