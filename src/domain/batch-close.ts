@@ -2,7 +2,7 @@ import type { BatchCloseResult } from './enums.js';
 import { PlatformError } from './errors.js';
 import type { ResolvedUser } from './user-resolution.js';
 import { userRejection } from './user-resolution.js';
-import { isActive, shownStatus, type UserStatusOpen } from './user-status.js';
+import { isActive, type OpenRank, shownStatus } from './user-status.js';
 import type { ShownChange } from './batch-open.js';
 
 export interface BatchCloseEntry {
@@ -23,7 +23,8 @@ export interface BatchClosePlan {
 export function planBatchClose(
   systemStatusId: string,
   entries: readonly BatchCloseEntry[],
-  opensByUser: ReadonlyMap<string, readonly UserStatusOpen[]>,
+  /** Each user's stored opens in stored order, or as much of them as opensForClose keeps. */
+  opensByUser: ReadonlyMap<string, readonly OpenRank[]>,
   nowMs: number,
 ): BatchClosePlan {
   if (entries.some((entry) => entry.resolved.kind === 'other_tenant')) throw new PlatformError('other_tenant_user');
@@ -54,4 +55,17 @@ export function planBatchClose(
     if (before !== after) shown_changes.push({ user_id: userId, before, after });
   }
   return { result_list, closes, removes, shown_changes };
+}
+
+/**
+ * The part of a user's opens (in stored order) that decides a batch_close of `systemStatusId`:
+ * its open, active or expired, and the other open that would be shown (the first of the best, as
+ * shownStatus picks it), in their order. planBatchClose makes the same plan from it as from them all.
+ */
+export function opensForClose<T extends OpenRank>(opens: readonly T[], systemStatusId: string, nowSeconds: number): T[] {
+  const shownOther = shownStatus(
+    opens.filter((open) => open.system_status_id !== systemStatusId),
+    nowSeconds,
+  );
+  return opens.filter((open) => open.system_status_id === systemStatusId || open === shownOther);
 }

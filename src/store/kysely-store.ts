@@ -8,6 +8,8 @@ import type { SyncSetting, SystemStatus, SystemStatusDefinition } from '../domai
 import { isStorableText, statusNames } from '../domain/system-status.js';
 import type { ResolvedUser } from '../domain/user-resolution.js';
 import type { UserState } from '../domain/batch-open.js';
+import { opensForClose } from '../domain/batch-close.js';
+import type { OpenRank } from '../domain/user-status.js';
 import { CompiledShapes } from './compiled-shapes.js';
 import type { Database, SystemStatusesTable, UserSystemStatusesTable } from './schema.js';
 import type {
@@ -629,6 +631,12 @@ export class KyselyRepository implements StoreTransaction {
       if (list) list.push(open);
       else byUser.set(row.user_id, [open]);
     }
+    return byUser;
+  }
+
+  async batchCloseOpens(tenantKey: string, systemStatusId: string, userIds: readonly string[], nowSeconds: number) {
+    const byUser = new Map<string, OpenRank[]>();
+    for (const [userId, opens] of await this.userOpens(tenantKey, userIds)) byUser.set(userId, opensForClose(opens, systemStatusId, nowSeconds));
     return byUser;
   }
 

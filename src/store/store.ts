@@ -3,7 +3,7 @@
 import type { AppType, UserIdType } from '../domain/enums.js';
 import type { SystemStatus, SystemStatusDefinition } from '../domain/system-status.js';
 import type { ResolvedUser } from '../domain/user-resolution.js';
-import type { UserStatusOpen } from '../domain/user-status.js';
+import type { OpenRank, UserStatusOpen } from '../domain/user-status.js';
 import type { UserState } from '../domain/batch-open.js';
 
 export interface TenantRecord {
@@ -116,6 +116,12 @@ export interface StoreReader {
   resolveUserIds(app: AppRecord, userIdType: UserIdType, ids: readonly string[]): Promise<Map<string, ResolvedUser>>;
   /** Every stored open of these users (active or expired), with sync toggles resolved. */
   userOpens(tenantKey: string, userIds: readonly string[]): Promise<Map<string, StoredOpen[]>>;
+  /**
+   * What a batch_close of `systemStatusId` needs of these users' opens (domain's opensForClose of
+   * userOpens: the status's open, active or expired, and the other open that would be shown at
+   * `nowSeconds`, in userOpens' order), as ranks; users with neither may be left out.
+   */
+  batchCloseOpens(tenantKey: string, systemStatusId: string, userIds: readonly string[], nowSeconds: number): Promise<Map<string, OpenRank[]>>;
   /**
    * What batch_open needs of these users in one round trip: their opens still active at
    * `nowSeconds` (sync toggles resolved; other statuses' only as far as ranking needs, this

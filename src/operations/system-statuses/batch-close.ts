@@ -19,7 +19,7 @@ export async function batchClose(
     await requireSystemStatus(tx, tenantKey, systemStatusId);
     const { resolved, userIds } = await lockBatchUsers(tx, app, userIdType, userList);
     const entries = userList.map((user_id) => ({ user_id, resolved: resolved.get(user_id)! }));
-    const opens = await tx.userOpens(tenantKey, userIds);
+    const opens = await tx.batchCloseOpens(tenantKey, systemStatusId, userIds, Math.floor(nowMs / 1000));
     const plan = planBatchClose(systemStatusId, entries, opens, nowMs);
     await tx.deleteOpens(tenantKey, systemStatusId, plan.removes);
     return plan;

@@ -94,6 +94,14 @@ function outranks(entries: OpenEntries, at: number, best: number): boolean {
   );
 }
 
+/** outranks, with ties falling to the smaller status id (the order userOpens gives). */
+function outranksInIdOrder(entries: OpenEntries, at: number, best: number): boolean {
+  return (
+    outranks(entries, at, best) ||
+    (!outranks(entries, best, at) && compareText((entries[at] as OpenDefinition).system_status_id, (entries[best] as OpenDefinition).system_status_id) < 0)
+  );
+}
+
 /** Every open row has the same shape (i18n_title present, if undefined), so reads of its fields stay monomorphic. */
 function openRow(tenantKey: string, userId: string, open: Omit<UserStatusOpen, 'sync_on'>): OpenRow {
   return {
@@ -640,6 +648,39 @@ export class MemoryRepository implements StoreTransaction {
     return states;
   }
 
+  async batchCloseOpens(tenantKey: string, systemStatusId: string, userIds: readonly string[], nowSeconds: number) {
+    const byUser = new Map<string, OpenRank[]>();
+    const opensByUser = this.state.opens.byTenant.get(tenantKey);
+    if (!opensByUser) return byUser;
+    const preferencesByUser = this.state.preferences.map.root.get(tenantKey) as Map<string, Map<string, { sync_on: boolean }>> | undefined;
+    for (const userId of userIds) {
+      const entries = opensByUser.get(userId);
+      if (!entries) continue;
+      const preferences = preferencesByUser?.get(userId);
+      const syncOn = (definition: OpenDefinition) => preferences?.get(definition.system_status_id)?.sync_on ?? definition.open_by_default;
+      let own = -1;
+      let best = -1;
+      for (let at = 0; at < entries.length; at += OPEN_STRIDE) {
+        const definition = entries[at] as OpenDefinition;
+        if (definition.system_status_id === systemStatusId) own = at;
+        // The other open that would be shown; on a tie the smaller status id, first in userOpens' order.
+        else if ((entries[at + 1] as number) > nowSeconds && syncOn(definition) && (best < 0 || outranksInIdOrder(entries, at, best))) best = at;
+      }
+      const ranks: OpenRank[] = [];
+      const rank = (at: number): OpenRank => {
+        const definition = entries[at] as OpenDefinition;
+        return { system_status_id: definition.system_status_id, end_time: entries[at + 1] as number, opened_at: entries[at + 2] as number, priority: definition.priority, sync_on: syncOn(definition) };
+      };
+      if (own >= 0 && best >= 0 && compareText((entries[best] as OpenDefinition).system_status_id, systemStatusId) < 0) ranks.push(rank(best), rank(own));
+      else {
+        if (own >= 0) ranks.push(rank(own));
+        if (best >= 0) ranks.push(rank(best));
+      }
+      if (ranks.length > 0) byUser.set(userId, ranks);
+    }
+    return byUser;
+  }
+
   async syncPreferences(tenantKey: string, systemStatusId: string, userIds: readonly string[]) {
     const preferences = new Map<string, boolean>();
     for (const userId of userIds) {
@@ -720,6 +761,7 @@ const READERS: Record<keyof StoreReader, true> = {
   listSystemStatuses: true,
   resolveUserIds: true,
   userOpens: true,
+  batchCloseOpens: true,
   batchOpenStates: true,
   syncPreferences: true,
   tenantOpens: true,
