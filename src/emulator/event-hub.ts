@@ -68,7 +68,7 @@ export class EventHub {
     // Trimmed a historyLimit at a time, not at every publish (a splice moves the whole list).
     if (history.events < 2 * this.historyLimit) return;
     let drop = 0;
-    while (history.events - history.kept[drop].count >= this.historyLimit) history.events -= history.kept[drop++].count;
+    while (drop < history.kept.length && history.events - history.kept[drop].count >= this.historyLimit) history.events -= history.kept[drop++].count;
     history.kept.splice(0, drop);
   }
 

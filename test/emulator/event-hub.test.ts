@@ -54,3 +54,10 @@ test('a change is kept as one entry and read back as its events: ids in order, h
   assert.deepEqual(hub.since('a').map((event) => event.id), [14, 15, 16, 17, 18]);
   assert.equal(live.length, 6);
 });
+
+test('a history limit of 0 keeps nothing and never fails', () => {
+  const hub = new EventHub(0);
+  hub.publish({ type: 'shown', tenant_key: 'a', system_status_id: 's', user_id: 'u', at: 1 });
+  hub.publishChange({ type: 'closed', tenant_key: 'a', system_status_id: 's', user_ids: ['u'], shown_changes: [{ user_id: 'u', before: 's' }], at: 2 });
+  assert.deepEqual(hub.since('a'), []);
+});
