@@ -30,6 +30,13 @@ class TextNumbers {
   }
 }
 
+/** A copy of a typed array with room for `capacity` elements. */
+function grownTo<A extends Uint8Array | Uint32Array | Int32Array | Float64Array>(old: A, capacity: number): A {
+  const next = new (old.constructor as new (length: number) => A)(capacity);
+  next.set(old);
+  return next;
+}
+
 const EMPTY = -1;
 const REMOVED = -2;
 /** What UserIdTable.entryOf answers besides an entry. */
@@ -296,16 +303,11 @@ export class UserIdTable implements TableState<UserIdRow> {
   private ensureEntries() {
     if (this.entries <= this.kinds.length) return;
     const capacity = this.kinds.length * 2;
-    const grown = <A extends Uint8Array | Uint32Array | Int32Array>(old: A, make: (n: number) => A, width = 1) => {
-      const next = make(capacity * width);
-      next.set(old);
-      return next;
-    };
-    this.words = grown(this.words, (n) => new Uint32Array(n), 4);
-    this.kinds = grown(this.kinds, (n) => new Uint8Array(n));
-    this.tenants = grown(this.tenants, (n) => new Uint32Array(n));
-    this.owners = grown(this.owners, (n) => new Uint32Array(n));
-    this.userSlots = grown(this.userSlots, (n) => new Int32Array(n));
+    this.words = grownTo(this.words, capacity * 4);
+    this.kinds = grownTo(this.kinds, capacity);
+    this.tenants = grownTo(this.tenants, capacity);
+    this.owners = grownTo(this.owners, capacity);
+    this.userSlots = grownTo(this.userSlots, capacity);
   }
 
   /** Rebuilds the index once it is three quarters full, counting removed slots, which a rebuild drops. */
@@ -344,11 +346,7 @@ export class AppContactScope {
   }
 
   setBit(slot: number): void {
-    if (slot >= this.bits.length) {
-      const grown = new Uint8Array(Math.max(slot + 1, this.bits.length * 2, 64));
-      grown.set(this.bits);
-      this.bits = grown;
-    }
+    if (slot >= this.bits.length) this.bits = grownTo(this.bits, Math.max(slot + 1, this.bits.length * 2, 64));
     this.bits[slot] = 1;
   }
 }
@@ -694,12 +692,8 @@ export class TenantUsers {
   private ensure(slot: number) {
     if (slot < this.resignedFlags.length) return;
     const capacity = Math.max(slot + 1, this.resignedFlags.length * 2);
-    const createdAt = new Float64Array(capacity);
-    createdAt.set(this.createdAt);
-    this.createdAt = createdAt;
-    const resigned = new Uint8Array(capacity);
-    resigned.set(this.resignedFlags);
-    this.resignedFlags = resigned;
+    this.createdAt = grownTo(this.createdAt, capacity);
+    this.resignedFlags = grownTo(this.resignedFlags, capacity);
   }
 
   /** Rebuilds the index once it is three quarters full, counting removed places, which a rebuild drops. */

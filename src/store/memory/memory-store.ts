@@ -94,6 +94,17 @@ function outranks(entries: OpenEntries, at: number, best: number): boolean {
   );
 }
 
+/** The open's sync as the user has it: their toggle for its status, else the status's default. */
+function syncOnOf(preferences: Map<string, { sync_on: boolean }> | undefined, definition: OpenDefinition): boolean {
+  return preferences?.get(definition.system_status_id)?.sync_on ?? definition.open_by_default;
+}
+
+/** The rank of the open at `at` of a user's entries. */
+function rankAt(entries: OpenEntries, at: number, sync_on: boolean): OpenRank {
+  const definition = entries[at] as OpenDefinition;
+  return { system_status_id: definition.system_status_id, end_time: entries[at + 1] as number, opened_at: entries[at + 2] as number, priority: definition.priority, sync_on };
+}
+
 /** outranks, with ties falling to the smaller status id (the order userOpens gives). */
 function outranksInIdOrder(entries: OpenEntries, at: number, best: number): boolean {
   return (
@@ -621,7 +632,7 @@ export class MemoryRepository implements StoreTransaction {
           if (endTime <= nowSeconds) continue;
           active = true;
           const definition = entries[at] as OpenDefinition;
-          const syncOn = preferences === undefined ? definition.open_by_default : (preferences.get(definition.system_status_id)?.sync_on ?? definition.open_by_default);
+          const syncOn = syncOnOf(preferences, definition);
           if (definition.system_status_id === statusId) {
             open = storedOpen(userId, definition, endTime, entries[at + 2] as number, syncOn);
           } else if (syncOn && (best < 0 || outranks(entries, at, best))) {
@@ -633,10 +644,7 @@ export class MemoryRepository implements StoreTransaction {
       const preference = preferences?.get(statusId);
       if (!active && preference === undefined) continue;
       const ranked: OpenRank[] = [];
-      const rank: OpenRank | undefined =
-        best < 0
-          ? undefined
-          : { system_status_id: (entries![best] as OpenDefinition).system_status_id, end_time: entries![best + 1] as number, opened_at: entries![best + 2] as number, priority: (entries![best] as OpenDefinition).priority, sync_on: true };
+      const rank = best < 0 ? undefined : rankAt(entries!, best, true);
       if (rank && bestFirst) ranked.push(rank);
       if (open) ranked.push(open);
       if (rank && !bestFirst) ranked.push(rank);
@@ -657,20 +665,16 @@ export class MemoryRepository implements StoreTransaction {
       const entries = opensByUser.get(userId);
       if (!entries) continue;
       const preferences = preferencesByUser?.get(userId);
-      const syncOn = (definition: OpenDefinition) => preferences?.get(definition.system_status_id)?.sync_on ?? definition.open_by_default;
       let own = -1;
       let best = -1;
       for (let at = 0; at < entries.length; at += OPEN_STRIDE) {
         const definition = entries[at] as OpenDefinition;
         if (definition.system_status_id === systemStatusId) own = at;
         // The other open that would be shown; on a tie the smaller status id, first in userOpens' order.
-        else if ((entries[at + 1] as number) > nowSeconds && syncOn(definition) && (best < 0 || outranksInIdOrder(entries, at, best))) best = at;
+        else if ((entries[at + 1] as number) > nowSeconds && syncOnOf(preferences, definition) && (best < 0 || outranksInIdOrder(entries, at, best))) best = at;
       }
       const ranks: OpenRank[] = [];
-      const rank = (at: number): OpenRank => {
-        const definition = entries[at] as OpenDefinition;
-        return { system_status_id: definition.system_status_id, end_time: entries[at + 1] as number, opened_at: entries[at + 2] as number, priority: definition.priority, sync_on: syncOn(definition) };
-      };
+      const rank = (at: number) => rankAt(entries, at, syncOnOf(preferences, entries[at] as OpenDefinition));
       if (own >= 0 && best >= 0 && compareText((entries[best] as OpenDefinition).system_status_id, systemStatusId) < 0) ranks.push(rank(best), rank(own));
       else {
         if (own >= 0) ranks.push(rank(own));
