@@ -1,6 +1,7 @@
 // Summarises a V8 .cpuprofile (from `npm run bench -- --cpu-prof DIR`): self time by function and
 // by package or source folder, and total (inclusive) time of the functions that matter.
-//   node --import tsx bench/profile-top.ts FILE.cpuprofile [top N]
+//   node --import tsx bench/profile-top.ts FILE.cpuprofile [top N] [--under TEXT]
+// --under keeps only the samples with a frame whose label contains TEXT (a function and its callees).
 import { existsSync, readFileSync } from 'node:fs';
 import { SourceMap } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -16,8 +17,11 @@ interface Profile {
   timeDeltas: number[];
 }
 
-const [file, topArg] = process.argv.slice(2);
-if (!file) throw new Error('usage: profile-top.ts FILE.cpuprofile [N]');
+const args = process.argv.slice(2);
+const underAt = args.indexOf('--under');
+const under = underAt >= 0 ? args.splice(underAt, 2)[1] : undefined;
+const [file, topArg] = args;
+if (!file) throw new Error('usage: profile-top.ts FILE.cpuprofile [N] [--under TEXT]');
 const top = Number(topArg ?? 30);
 const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
 
@@ -75,7 +79,14 @@ const rows = (map: Map<string, number>) =>
 const selfByFunction = new Map<string, number>();
 const selfByBucket = new Map<string, number>();
 const inclusive = new Map<string, number>();
+const stackHas = (id: number, text: string) => {
+  for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) if (label(byId.get(at)!).includes(text)) return true;
+  return false;
+};
+let kept = 0;
 for (const [id, us] of self) {
+  if (under !== undefined && !stackHas(id, under)) continue;
+  kept += us;
   const node = byId.get(id)!;
   selfByFunction.set(label(node), (selfByFunction.get(label(node)) ?? 0) + us);
   selfByBucket.set(bucket(node), (selfByBucket.get(bucket(node)) ?? 0) + us);
@@ -89,5 +100,6 @@ for (const [id, us] of self) {
   }
 }
 
-process.stdout.write(`total ${(total / 1e6).toFixed(2)} s sampled\n\nself time by package / folder\n${rows(selfByBucket)}\n\n`);
+const scope = under === undefined ? '' : `; ${pct(kept)} under "${under}", below`;
+process.stdout.write(`total ${(total / 1e6).toFixed(2)} s sampled${scope}\n\nself time by package / folder\n${rows(selfByBucket)}\n\n`);
 process.stdout.write(`self time by function\n${rows(selfByFunction)}\n\ninclusive time\n${rows(inclusive)}\n`);
