@@ -63,6 +63,11 @@ function hashWords(id: string, into: Uint32Array): boolean {
   return true;
 }
 
+/** An image's column: an array, or values read where they lie. */
+export interface Column {
+  at(index: number): unknown;
+}
+
 const hexOf = (word: number) => word.toString(16).padStart(8, '0');
 
 /** The user_ids table's arrays as they are (memory/state-image.ts writes and reads them). */
@@ -454,13 +459,23 @@ export class ContactUsersTable implements TableState<ContactUserRow> {
     for (const appId of this.byApp.keys()) yield [appId, [...this.seconds(appId)]];
   }
 
-  /** One app's scope at once, into an empty table (an image's load). */
-  loadGroup(appId: string, userIds: readonly string[]): void {
+  /**
+   * One app's scope at once, into an empty table (an image's load): the users in its tenant by
+   * slot, and user_ids that named no user when written.
+   */
+  loadGroup(appId: string, slots: ArrayLike<number>, strays: readonly string[]): void {
     if (this.byApp.has(appId)) throw new Error(`${this.codec.name}: ${appId} loaded twice`);
     const scope = new AppContactScope(this.tenantOf(appId));
     const users = scope.tenantKey === undefined ? undefined : this.users.of(scope.tenantKey);
     if (users) scope.bits = new Uint8Array(users.slotCount);
-    for (const userId of userIds) {
+    for (let i = 0; i < slots.length; i++) {
+      const slot = slots[i];
+      if (users?.userIdAt(slot) === undefined) throw new Error(`${this.codec.name}: ${appId} names a slot that holds no user`);
+      if (scope.bits[slot] === 1) continue;
+      scope.bits[slot] = 1;
+      scope.size++;
+    }
+    for (const userId of strays) {
       const slot = users?.slotOf(userId);
       if (slot === undefined ? scope.strays?.has(userId) : scope.bits[slot] === 1) continue;
       if (slot === undefined) (scope.strays ??= new Set()).add(userId);
@@ -668,7 +683,7 @@ export class TenantUsers {
   }
 
   /** Rows `start` to `end` of an image's columns at once, into a tenant with no users yet. */
-  load(userIds: readonly string[], names: JoinedTexts | ArrayLike<string>, resigned: ArrayLike<number>, createdAt: ArrayLike<number>, start: number, end: number): void {
+  load(userIds: readonly string[], names: JoinedTexts | Column, resigned: Column, createdAt: Column, start: number, end: number): void {
     if (this.ids.length > 0) throw new Error(`users: ${this.tenantKey} loaded twice`);
     this.ensure(end - start - 1);
     this.rebuildIndex(end - start);
@@ -676,15 +691,15 @@ export class TenantUsers {
     if (names instanceof JoinedTexts) {
       this.loadedNames = names.from(start);
       this.names = new Array(end - start);
-    } else this.names = Array.from({ length: end - start }, (_, slot) => String(names[start + slot]));
+    } else this.names = Array.from({ length: end - start }, (_, slot) => String(names.at(start + slot)));
     for (let at = start, slot = 0; at < end; at++, slot++) {
       const userId = userIds[at];
       const hash = textHash(userId);
       const place = this.find(userId, hash);
       if (place >= 0) throw new Error(`users: ${userId} loaded twice`);
       this.place(-1 - place, slot, hash);
-      this.resignedFlags[slot] = resigned[at] === 1 ? 1 : 0;
-      this.createdAt[slot] = Number(createdAt[at]);
+      this.resignedFlags[slot] = resigned.at(at) === 1 ? 1 : 0;
+      this.createdAt[slot] = Number(createdAt.at(at));
     }
     this.count = end - start;
   }
@@ -760,7 +775,7 @@ export class UsersTable implements TableState<UserRecord> {
   }
 
   /** A tenant's users from an image's columns (rows `start` to `end`), into a table that has none of them. */
-  load(tenantKey: string, userIds: readonly string[], names: JoinedTexts | ArrayLike<string>, resigned: ArrayLike<number>, createdAt: ArrayLike<number>, start: number, end: number): void {
+  load(tenantKey: string, userIds: readonly string[], names: JoinedTexts | Column, resigned: Column, createdAt: Column, start: number, end: number): void {
     if (this.byTenant.has(tenantKey)) throw new Error(`users: ${tenantKey} loaded twice`);
     const users = new TenantUsers(tenantKey);
     users.load(userIds, names, resigned, createdAt, start, end);

@@ -7,7 +7,7 @@
 // does. engines/sqlite/state-image-file.ts decides when an image may be trusted.
 import { endianness } from 'node:os';
 import { crc32 } from 'node:zlib';
-import { JoinedTexts, type UserIdTableImage } from './compact-tables.js';
+import { type Column as ColumnAt, JoinedTexts, type UserIdTableImage } from './compact-tables.js';
 import { MemoryState, OPEN_STRIDE } from './state.js';
 import { CODECS, contactUsersCodec, type OpenRow, opensCodec, tableNumber, type TableCodec, type UserIdRow, usersCodec, userIdsCodec } from './tables.js';
 
@@ -71,6 +71,12 @@ const USERS = tableNumber(usersCodec);
 const USER_IDS = tableNumber(userIdsCodec);
 const CONTACT_USERS = tableNumber(contactUsersCodec);
 const OPENS = tableNumber(opensCodec);
+const OPEN_USER_ID = opensCodec.columns.indexOf('user_id');
+
+/** A column's value of each row, read where it lies (a dictionary's by its index). */
+interface ColumnValues extends ColumnAt {
+  readonly length: number;
+}
 
 class Segments {
   readonly parts: Uint8Array[] = [];
@@ -372,19 +378,55 @@ export function decodeState(input: Buffer, id: string): MemoryState {
     if (image.kind === 'f64') return new Float64Array(bytes.buffer, segment(image.segment).offset, rows);
     if (image.kind === 'json') return json<unknown[]>(image.segment);
     if (image.kind === 'text') return text(image.segment).split(SEPARATOR);
-    const indices = image.width === 1 ? u8(image.segment) : image.width === 2 ? u16(image.segment) : u32(image.segment);
+    const indices = dictionaryIndices(image);
     const values = new Array<unknown>(rows);
     for (let i = 0; i < rows; i++) values[i] = image.values[indices[i]];
     return values;
   };
-  const eachRow = (image: RowsImage, width: number, take: (values: unknown[]) => void) => {
-    const columns = image.columns.map((c) => column(c, image.rows));
-    if (columns.length !== width || columns.some((c) => c.length !== image.rows)) throw new ImageError('state image: a table of another shape');
-    for (let i = 0; i < image.rows; i++) {
-      const values = new Array<unknown>(width);
-      for (let c = 0; c < width; c++) values[c] = columns[c][i];
-      take(values);
+  const dictionaryIndices = (image: Column & { kind: 'dict' }) => (image.width === 1 ? u8(image.segment) : image.width === 2 ? u16(image.segment) : u32(image.segment));
+  // A dictionary column read in place: no array of a value per row (200k opens have 11 columns).
+  const values = (image: Column, rows: number): ColumnValues => {
+    if (image.kind !== 'dict') {
+      const all = column(image, rows);
+      return { length: all.length, at: (row) => all[row] };
     }
+    const indices = dictionaryIndices(image);
+    const { values } = image;
+    return { length: indices.length, at: (row) => values[indices[row]] };
+  };
+  /** Each row's values, in one array that `take` must not keep. */
+  const eachRow = (image: RowsImage, width: number, take: (values: unknown[]) => void) => {
+    const columns = image.columns.map((c) => values(c, image.rows));
+    if (columns.length !== width || columns.some((c) => c.length !== image.rows)) throw new ImageError('state image: a table of another shape');
+    const row = new Array<unknown>(width);
+    for (let i = 0; i < image.rows; i++) {
+      for (let c = 0; c < width; c++) row[c] = columns[c].at(i);
+      take(row);
+    }
+  };
+  /** A text column read in row order, compared with what a row should hold rather than cut into strings. */
+  const textsInOrder = (image: Column, rows: number) => {
+    if (image.kind !== 'text') {
+      const all = values(image, rows);
+      let row = 0;
+      return { matches: (expected: string) => all.at(row++) === expected, take: () => String(all.at(row++)) };
+    }
+    const joined = text(image.segment);
+    let at = 0;
+    return {
+      matches(expected: string) {
+        const end = at + expected.length;
+        const whole = joined.startsWith(expected, at) && (end === joined.length || joined.charCodeAt(end) === 1);
+        at = end + 1;
+        return whole;
+      },
+      take() {
+        const end = joined.indexOf(SEPARATOR, at);
+        const value = joined.slice(at, end < 0 ? joined.length : end);
+        at = (end < 0 ? joined.length : end) + 1;
+        return value;
+      },
+    };
   };
 
   const state = new MemoryState();
@@ -392,16 +434,21 @@ export function decodeState(input: Buffer, id: string): MemoryState {
   if (tables.rows.length !== state.tables.length) throw new ImageError('state image: another number of tables');
   // Users straight from their columns, a tenant's at once: the largest table of objects.
   const users = tables.rows[USERS]!;
-  const [tenantKeys, userStrings, names, resigned, createdAt] = users.columns.map((c, index) =>
-    // Names stay one text until read: most never are.
-    index === 2 && c.kind === 'text' && users.rows > 0 ? JoinedTexts.of(text(c.segment), SEPARATOR) : column(c, users.rows),
-  ) as [ArrayLike<string>, string[], JoinedTexts | ArrayLike<string>, ArrayLike<number>, ArrayLike<number>];
-  if (users.columns.length !== usersCodec.columns.length || !Array.isArray(userStrings) || userStrings.length !== users.rows || names.length !== users.rows) throw new ImageError('state image: users of another shape');
+  if (users.columns.length !== usersCodec.columns.length) throw new ImageError('state image: users of another shape');
+  const [tenantKeys, resigned, createdAt] = [0, 3, 4].map((index) => values(users.columns[index], users.rows));
+  const userStrings = column(users.columns[1], users.rows);
+  // Names stay one text until read: most never are.
+  const nameColumn = users.columns[2];
+  const names = nameColumn.kind === 'text' && users.rows > 0 ? JoinedTexts.of(text(nameColumn.segment), SEPARATOR) : values(nameColumn, users.rows);
+  if (!Array.isArray(userStrings) || [tenantKeys, userStrings, names, resigned, createdAt].some((c) => c.length !== users.rows)) throw new ImageError('state image: users of another shape');
+  /** Where each tenant's users are in the image: user number - start is the user's slot. */
+  const tenantRuns = new Map<string, { start: number; end: number }>();
   for (let start = 0; start < users.rows; ) {
-    const tenantKey = String(tenantKeys[start]);
+    const tenantKey = String(tenantKeys.at(start));
     let end = start;
-    while (end < users.rows && tenantKeys[end] === tenantKey) end++;
-    state.users.load(tenantKey, userStrings, names, resigned, createdAt, start, end);
+    while (end < users.rows && tenantKeys.at(end) === tenantKey) end++;
+    state.users.load(tenantKey, userStrings as string[], names, resigned, createdAt, start, end);
+    tenantRuns.set(tenantKey, { start, end });
     start = end;
   }
   state.tables.forEach((table, index) => {
@@ -410,28 +457,38 @@ export function decodeState(input: Buffer, id: string): MemoryState {
     eachRow(image!, table.codec.columns.length, (values) => table.put(table.codec.fromSql(values)));
   });
 
-  // Opens come a user's together: each user's at once, named by the users table's own string.
+  // Opens come a user's together: each user's at once, named by the users table's own string, whose
+  // copy in the image is compared, not cut out.
   const openUsers = i32(tables.openUsers);
   const opens = tables.rows[OPENS]!;
-  if (openUsers.length !== opens.rows) throw new ImageError('state image: opens of another shape');
+  const openWidth = opensCodec.columns.length;
+  if (openUsers.length !== opens.rows || opens.columns.length !== openWidth) throw new ImageError('state image: opens of another shape');
+  const openColumns = opens.columns.map((c) => values(c, opens.rows));
+  if (openColumns.some((c, index) => index !== OPEN_USER_ID && c.length !== opens.rows)) throw new ImageError('state image: opens of another shape');
+  const openUserIds = textsInOrder(opens.columns[OPEN_USER_ID], opens.rows);
+  const openValues = new Array<unknown>(openWidth);
   let run: OpenRow[] = [];
   let runUser = -1;
   const flush = () => {
     if (run.length > 0) state.opens.loadUser(run[0].tenant_key, userStrings[runUser], run);
     run = [];
   };
-  let at = 0;
-  eachRow(opens, opensCodec.columns.length, (values) => {
-    const row = opensCodec.fromSql(values);
-    const user = openUsers[at++];
-    if (user < 0) return void state.opens.put(row);
+  for (let at = 0; at < opens.rows; at++) {
+    for (let c = 0; c < openWidth; c++) if (c !== OPEN_USER_ID) openValues[c] = openColumns[c].at(at);
+    const user = openUsers[at];
+    if (user < 0) {
+      openValues[OPEN_USER_ID] = openUserIds.take();
+      state.opens.put(opensCodec.fromSql(openValues));
+      continue;
+    }
+    if (!openUserIds.matches(userStrings[user])) throw new ImageError('state image: an open names another user');
+    openValues[OPEN_USER_ID] = userStrings[user];
     if (user !== runUser) {
       flush();
       runUser = user;
     }
-    if (userStrings[user] !== row.user_id) throw new ImageError('state image: an open names another user');
-    run.push(row);
-  });
+    run.push(opensCodec.fromSql(openValues));
+  }
   flush();
 
   const ids = tables.userIds;
@@ -463,16 +520,25 @@ export function decodeState(input: Buffer, id: string): MemoryState {
   const counts = u32(contact.counts);
   const contactUsers = i32(contact.users);
   const contactUnresolved = json<string[]>(contact.unresolved);
-  at = 0;
+  if (counts.length !== contact.firsts.length || counts.reduce((sum, count) => sum + count, 0) !== contactUsers.length) throw new ImageError('state image: contact scopes of another shape');
+  let at = 0;
   let next = 0;
   contact.firsts.forEach((appId, index) => {
-    const seconds = new Array<string>(counts[index]);
-    for (let i = 0; i < seconds.length; i++, at++) {
+    const tenantKey = state.apps.map.lookup(appId)?.tenant_key;
+    const run = tenantKey === undefined ? undefined : tenantRuns.get(tenantKey);
+    const slots = new Int32Array(counts[index]);
+    const strays: string[] = [];
+    let inTenant = 0;
+    for (let i = 0; i < counts[index]; i++, at++) {
       const user = contactUsers[at];
-      seconds[i] = user >= 0 ? userStrings[user] : contactUnresolved[next++];
-      if (seconds[i] === undefined) throw new ImageError('state image: a contact user out of range');
+      if (user < 0) {
+        const userId = contactUnresolved[next++];
+        if (userId === undefined) throw new ImageError('state image: a contact user out of range');
+        strays.push(userId);
+      } else if (run && user >= run.start && user < run.end) slots[inTenant++] = user - run.start;
+      else throw new ImageError('state image: a contact user out of range');
     }
-    state.contactUsers.loadGroup(appId, seconds);
+    state.contactUsers.loadGroup(appId, slots.subarray(0, inTenant), strays);
   });
   return state;
 }
