@@ -94,11 +94,12 @@ export interface UserIdTableImage {
  * could hold one) are kept as plain rows beside.
  */
 export class UserIdTable implements TableState<UserIdRow> {
-  private words = new Uint32Array(4 * 1024);
+  // Typed as any buffer's: an image's load may hand over views of its own bytes.
+  private words: Uint32Array = new Uint32Array(4 * 1024);
   /** Bit 0: the `on_` prefix; bit 1: id_type union_id. */
-  private kinds = new Uint8Array(1024);
-  private tenants = new Uint32Array(1024);
-  private owners = new Uint32Array(1024);
+  private kinds: Uint8Array = new Uint8Array(1024);
+  private tenants: Uint32Array = new Uint32Array(1024);
+  private owners: Uint32Array = new Uint32Array(1024);
   private userIds: (string | undefined)[] = [];
   /**
    * Per entry, 1 + the slot its user had in the users table when last resolved (0: not known yet):
@@ -107,7 +108,7 @@ export class UserIdTable implements TableState<UserIdRow> {
   private userSlots = new Int32Array(1024);
   private entries = 0;
   private free: number[] = [];
-  private slots = new Int32Array(2048).fill(EMPTY);
+  private slots: Int32Array = new Int32Array(2048).fill(EMPTY);
   private removedSlots = 0;
   private texts = new TextNumbers();
   private readonly other = new Map<string, UserIdRow>();
@@ -283,11 +284,15 @@ export class UserIdTable implements TableState<UserIdRow> {
     };
   }
 
-  /** Takes over an image's arrays (copies of the typed ones: the image's bytes may be kept elsewhere) in place of an empty table. */
-  loadImage(image: UserIdTableImage): void {
+  /**
+   * Takes over an image's arrays in place of an empty table: the typed ones as they are when
+   * `keep` (their bytes are the table's alone), else copies (the image's bytes may be kept elsewhere).
+   */
+  loadImage(image: UserIdTableImage, keep = false): void {
     if (this.size !== 0) throw new Error('user_ids: an image loads into an empty table only');
     const capacity = Math.max(1024, 2 ** Math.ceil(Math.log2(Math.max(1, image.entries))));
-    const copied = <A extends Uint8Array | Uint32Array>(next: A, source: ArrayLike<number>) => {
+    const copied = <A extends Uint8Array | Uint32Array>(next: A, source: A) => {
+      if (keep) return source;
       next.set(source);
       return next;
     };
@@ -295,8 +300,8 @@ export class UserIdTable implements TableState<UserIdRow> {
     this.kinds = copied(new Uint8Array(capacity), image.kinds);
     this.tenants = copied(new Uint32Array(capacity), image.tenants);
     this.owners = copied(new Uint32Array(capacity), image.owners);
-    this.userSlots = new Int32Array(capacity);
-    this.slots = new Int32Array(image.slots);
+    this.userSlots = new Int32Array(keep ? image.entries : capacity);
+    this.slots = keep ? image.slots : new Int32Array(image.slots);
     this.removedSlots = image.removedSlots;
     this.entries = image.entries;
     this.free = image.free.slice();
@@ -307,7 +312,8 @@ export class UserIdTable implements TableState<UserIdRow> {
 
   private ensureEntries() {
     if (this.entries <= this.kinds.length) return;
-    const capacity = this.kinds.length * 2;
+    // An image's arrays come without room to grow, possibly empty.
+    const capacity = Math.max(1024, this.entries, this.kinds.length * 2);
     this.words = grownTo(this.words, capacity * 4);
     this.kinds = grownTo(this.kinds, capacity);
     this.tenants = grownTo(this.tenants, capacity);

@@ -2,13 +2,16 @@
 // user_ids naming no user, text of any script), decoding its image gives the same state back; a
 // damaged, truncated or foreign image is refused, never half-read.
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { deriveOpenId } from '../../../src/domain/identifiers.js';
 import { seededRandom } from '../../../src/emulator/seeded-random.js';
 import { openSqliteStore } from '../../../src/store/engines/sqlite/sqlite-engine.js';
 import { MemoryStore } from '../../../src/store/memory/memory-store.js';
 import type { MemoryState } from '../../../src/store/memory/state.js';
-import { decodeState, encodeState, ImageError, imageId } from '../../../src/store/memory/state-image.js';
+import { decodeState, decodeStateFile, encodeState, ImageError, imageId } from '../../../src/store/memory/state-image.js';
 import type { Store, StoredOpen } from '../../../src/store/store.js';
 
 const T0 = Date.UTC(2026, 0, 1);
@@ -129,4 +132,50 @@ test('an image is refused when it is truncated, damaged, of another id or not an
   assert.throws(() => decodeState(otherVersion, 'good'), ImageError);
   assert.equal(imageId(otherVersion), undefined);
   assert.throws(() => decodeState(Buffer.from('SQLite format 3\0'.repeat(4)), 'good'), ImageError);
+});
+
+test('an image file decodes to the same state, its user_ids arrays kept as read, and the state grows from there', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'sysstatus-image-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  for (const [name, store] of [['random', await randomState(5)], ['empty', await openSqliteStore({})]] as const) {
+    const file = join(dir, name);
+    writeFileSync(file, encodeState(stateOf(store), name));
+    const decoded = decodeStateFile(file, name);
+    assert.deepEqual(await dumpOf(decoded), await store.dump());
+    // Growing past the arrays read from the file (they come without room) keeps every entry.
+    const again = new MemoryStore(decoded, undefined);
+    const tenant = (await store.listTenants())[0]?.tenant_key ?? 'tenant0000000000a';
+    if (!(await again.getTenant(tenant))) await again.insertTenant({ tenant_key: tenant, name: 't', api_permission: true, created_at: T0 });
+    if ((await again.listApps()).length === 0) await again.insertApp({ app_id: 'cli_new', tenant_key: tenant, name: 'n', app_secret_digest: 'd', type: 'custom', developer: 'dev', scopes: [], created_at: T0 }, 'all');
+    const fresh = Array.from({ length: 1500 }, (_, i) => ({ tenant_key: tenant, user_id: `fresh${i}`, name: 'n', resigned: false, created_at: T0 }));
+    await again.insertUsers(fresh);
+    const apps = (await again.listApps()).filter((app) => app.tenant_key === tenant);
+    for (const app of apps) {
+      const named = [deriveOpenId(app.app_id, tenant, 'fresh0'), deriveOpenId(app.app_id, tenant, 'fresh1499')];
+      assert.deepEqual([...(await again.resolveUserIds(app, 'open_id', named)).values()].map((user) => user.kind === 'user' && user.user_id), ['fresh0', 'fresh1499']);
+    }
+    const before = (await store.dump()).user_ids.length;
+    assert.equal((await again.dump()).user_ids.length, before + fresh.length * apps.length + fresh.length * new Set(apps.map((app) => app.developer)).size);
+  }
+});
+
+test('an image file is refused when it is truncated, damaged, of another id or missing', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'sysstatus-image-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const bytes = encodeState(stateOf(await randomState(6, 20)), 'good');
+  const file = join(dir, 'image');
+  const refused = (content: Buffer, id = 'good') => {
+    writeFileSync(file, content);
+    assert.throws(() => decodeStateFile(file, id), ImageError);
+  };
+  refused(bytes, 'other');
+  refused(bytes.subarray(0, bytes.length - 1));
+  refused(bytes.subarray(0, 10));
+  refused(Buffer.concat([bytes, Buffer.from([0])]));
+  for (const at of [30, Math.floor(bytes.length / 2), bytes.length - 3]) {
+    const damaged = Buffer.from(bytes);
+    damaged[at] ^= 0x10;
+    refused(damaged);
+  }
+  assert.throws(() => decodeStateFile(join(dir, 'none'), 'good'), { code: 'ENOENT' });
 });

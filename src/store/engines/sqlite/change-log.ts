@@ -294,7 +294,7 @@ export class ChangeLog implements ChangeSink {
     this.image?.removeSaved();
     this.imageNamed = this.image?.isNamed() ?? false;
     const image = this.image?.read();
-    const state = image?.state ?? this.loadTables();
+    const state = image ?? this.loadTables();
     this.state = state;
     const replayed = this.replay(state);
     this.imageUnchanged = image !== undefined && !replayed;

@@ -23,7 +23,7 @@ import { closeSync, fsyncSync, linkSync, openSync, readdirSync, readFileSync, re
 import { randomUUID } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 import type SqliteDatabase from 'better-sqlite3';
-import { decodeState, encodeState, imageId } from '../../memory/state-image.js';
+import { decodeStateFile, encodeState, imageId } from '../../memory/state-image.js';
 import type { MemoryState } from '../../memory/state.js';
 
 const META = 'sysstatus_state_image';
@@ -52,21 +52,16 @@ export class StateImageFile {
     return this.named.get() !== undefined;
   }
 
-  /** The state the named image holds and the image's bytes, or undefined when there is none to trust. */
-  read(): { state: MemoryState; bytes: Buffer } | undefined {
+  /** The state the named image holds, or undefined when there is none to trust. */
+  read(): MemoryState | undefined {
     const row = this.named.get();
     if (!row) return undefined;
-    let bytes: Buffer;
     try {
-      bytes = readFileSync(this.file);
+      return decodeStateFile(this.file, row.id);
     } catch (error) {
-      warn(`state image ${this.file} not read (${(error as Error).message}): loading the tables`);
-      return undefined;
-    }
-    try {
-      return { state: decodeState(bytes, row.id), bytes };
-    } catch (error) {
-      warn(`state image ${this.file} not used (${(error as Error).message}): loading the tables`);
+      // A file system's error (no file, no permission) has a code; anything else is the image's fault.
+      const what = (error as NodeJS.ErrnoException).code === undefined ? 'not used' : 'not read';
+      warn(`state image ${this.file} ${what} (${(error as Error).message}): loading the tables`);
       return undefined;
     }
   }
