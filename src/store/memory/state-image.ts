@@ -518,7 +518,7 @@ function decodeBody(header: Header, parts: readonly BodyPart[], keepIdArrays: bo
   const userStrings = column(users.columns[1], users.rows);
   // Names stay one text until read: most never are.
   const nameColumn = users.columns[2];
-  const names = nameColumn.kind === 'text' && users.rows > 0 ? JoinedTexts.of(text(nameColumn.segment), SEPARATOR) : values(nameColumn, users.rows);
+  const names = nameColumn.kind === 'text' && users.rows > 0 ? JoinedTexts.ofUtf8(u8(nameColumn.segment), SEPARATOR.charCodeAt(0)) : values(nameColumn, users.rows);
   if (!Array.isArray(userStrings) || [tenantKeys, userStrings, names, resigned, createdAt].some((c) => c.length !== users.rows)) throw new ImageError('state image: users of another shape');
   /** Where each tenant's users are in the image: user number - start is the user's slot. */
   const tenantRuns = new Map<string, { start: number; end: number }>();

@@ -126,6 +126,11 @@ test('joined texts cut out each text, empty ones and non-ASCII included, from an
   const joined = JoinedTexts.of(texts.join('\u0001'), '\u0001');
   assert.equal(joined.length, texts.length);
   assert.deepEqual(Array.from({ length: joined.length }, (_, i) => joined.at(i)), texts);
+  // From UTF-8 bytes: ASCII cut by bytes, anything else as text, the same texts either way.
+  for (const list of [texts, ['Ann', '', 'x y', ''], ['']]) {
+    const fromBytes = JoinedTexts.ofUtf8(Buffer.from(list.join('\u0001')), 1);
+    assert.deepEqual(Array.from({ length: fromBytes.length }, (_, i) => fromBytes.at(i)), list);
+  }
   const later = joined.from(2);
   assert.equal(later.length, 3);
   assert.deepEqual([later.at(0), later.at(1), later.at(2)], texts.slice(2));
