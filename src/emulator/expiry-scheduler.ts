@@ -116,15 +116,8 @@ export class ExpiryScheduler {
       const nowSeconds = Math.floor(this.services.clock.now() / 1000);
       const { store } = this.services;
       for (const tenant of await store.listTenants()) {
-        // One read of what the index needs, grouped by status: track takes a status's users at once.
-        const byStatus = new Map<string, { users: string[]; ends: number[] }>();
-        for (const open of await store.tenantOpenEnds(tenant.tenant_key, nowSeconds)) {
-          let group = byStatus.get(open.system_status_id);
-          if (!group) byStatus.set(open.system_status_id, (group = { users: [], ends: [] }));
-          group.users.push(open.user_id);
-          group.ends.push(open.end_time);
-        }
-        for (const [statusId, group] of byStatus) this.track(tenant.tenant_key, group.users, statusId, group.ends);
+        // One light read, by status: track takes a status's users at once.
+        for (const ends of await store.tenantOpenEnds(tenant.tenant_key, nowSeconds)) this.track(tenant.tenant_key, ends.user_ids, ends.system_status_id, ends.end_times);
       }
       await this.expireDue();
     });

@@ -25,7 +25,7 @@ import type {
   TokenKind,
   UserRecord,
 } from './store.js';
-import { ConflictError } from './store.js';
+import { ConflictError, OpenEndsByStatus } from './store.js';
 
 export interface EngineDialect {
   readonly name: Store['engine'];
@@ -651,7 +651,9 @@ export class KyselyRepository implements StoreTransaction {
       .where('tenant_key', '=', tenantKey)
       .where('end_time', '>', afterSeconds)
       .execute();
-    return rows.map((row) => ({ user_id: row.user_id, system_status_id: row.system_status_id, end_time: Number(row.end_time) }));
+    const ends = new OpenEndsByStatus();
+    for (const row of rows) ends.add(row.system_status_id, row.user_id, Number(row.end_time));
+    return ends.list();
   }
 
   async tenantSyncPreferences(tenantKey: string) {

@@ -54,11 +54,27 @@ export interface StoredOpen extends UserStatusOpen {
   user_id: string;
 }
 
-/** When one user's open of one status ends (Unix seconds). */
-export interface OpenEnd {
-  user_id: string;
+/** When the opens of one status end (Unix seconds), user by user: columns, not an object per open. */
+export interface StatusOpenEnds {
   system_status_id: string;
-  end_time: number;
+  user_ids: string[];
+  end_times: number[];
+}
+
+/** Collects open ends into StatusOpenEnds, one per status (both engines' tenantOpenEnds). */
+export class OpenEndsByStatus {
+  private readonly byStatus = new Map<string, StatusOpenEnds>();
+
+  add(systemStatusId: string, userId: string, endTime: number): void {
+    let ends = this.byStatus.get(systemStatusId);
+    if (!ends) this.byStatus.set(systemStatusId, (ends = { system_status_id: systemStatusId, user_ids: [], end_times: [] }));
+    ends.user_ids.push(userId);
+    ends.end_times.push(endTime);
+  }
+
+  list(): StatusOpenEnds[] {
+    return [...this.byStatus.values()];
+  }
 }
 
 /**
@@ -132,8 +148,8 @@ export interface StoreReader {
   syncPreferences(tenantKey: string, systemStatusId: string, userIds: readonly string[]): Promise<Map<string, boolean>>;
   /** Every stored open of the tenant (active or expired), sync toggles resolved: one read, for snapshots and indexes. */
   tenantOpens(tenantKey: string): Promise<StoredOpen[]>;
-  /** The opens of the tenant that end after `afterSeconds`, in no order: one light read, for the expiry index. */
-  tenantOpenEnds(tenantKey: string, afterSeconds: number): Promise<OpenEnd[]>;
+  /** The opens of the tenant that end after `afterSeconds`, by status, in no order: one light read, for the expiry index. */
+  tenantOpenEnds(tenantKey: string, afterSeconds: number): Promise<StatusOpenEnds[]>;
   /** Every explicit sync toggle of the tenant: one read, for snapshots. */
   tenantSyncPreferences(tenantKey: string): Promise<{ user_id: string; system_status_id: string; sync_on: boolean }[]>;
   /** The tenant's pending sync_off titles, by user_id then title. */

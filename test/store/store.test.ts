@@ -132,9 +132,12 @@ describeEachEngine('store', (engine) => {
       );
       assert.deepEqual(await store.tenantSyncPreferences(TENANT), [{ user_id: 'u3', system_status_id: '7000000000000000001', sync_on: false }]);
       // The expiry index's light read: only what ends after the given second.
-      const ends = (await store.tenantOpenEnds(TENANT, 1_800_000_000)).sort((a, b) => a.user_id.localeCompare(b.user_id));
-      assert.deepEqual(ends, [{ user_id: 'u1', system_status_id: '7000000000000000001', end_time: 1_900_000_000 }]);
-      assert.equal((await store.tenantOpenEnds(TENANT, 1_799_999_999)).length, 2);
+      assert.deepEqual(await store.tenantOpenEnds(TENANT, 1_800_000_000), [{ system_status_id: '7000000000000000001', user_ids: ['u1'], end_times: [1_900_000_000] }]);
+      const later = await store.tenantOpenEnds(TENANT, 1_799_999_999);
+      assert.deepEqual(
+        later.map((ends) => [ends.system_status_id, ends.user_ids.map((user, i) => [user, ends.end_times[i]]).sort()]),
+        [['7000000000000000001', [['u1', 1_900_000_000], ['u3', 1_800_000_000]]]],
+      );
     } finally {
       await store.deleteTenant(OTHER);
       await store.deleteOpens(TENANT, '7000000000000000001', ['u1', 'u3']);

@@ -14,7 +14,7 @@ import {
   type AppRecord,
   ConflictError,
   type ContactScope,
-  type OpenEnd,
+  OpenEndsByStatus,
   type PendingSyncOff,
   type SavedState,
   type Store,
@@ -589,14 +589,14 @@ export class MemoryRepository implements StoreTransaction {
   }
 
   async tenantOpenEnds(tenantKey: string, afterSeconds: number) {
-    const ends: OpenEnd[] = [];
+    const ends = new OpenEndsByStatus();
     for (const [userId, entries] of this.state.opens.byTenant.get(tenantKey) ?? []) {
       for (let at = 0; at < entries.length; at += OPEN_STRIDE) {
         const endTime = entries[at + 1] as number;
-        if (endTime > afterSeconds) ends.push({ user_id: userId, system_status_id: (entries[at] as OpenDefinition).system_status_id, end_time: endTime });
+        if (endTime > afterSeconds) ends.add((entries[at] as OpenDefinition).system_status_id, userId, endTime);
       }
     }
-    return ends;
+    return ends.list();
   }
 
   async tenantSyncPreferences(tenantKey: string) {
