@@ -5,7 +5,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { decodeRecord, encodeRecord } from '../../../src/store/engines/sqlite/change-log.js';
+import Database from 'better-sqlite3';
+import { decodeRecord, encodeRecord, recordKeys } from '../../../src/store/engines/sqlite/change-log.js';
+import { CODECS } from '../../../src/store/memory/tables.js';
 import { openSqliteStore } from '../../../src/store/engines/sqlite/sqlite-engine.js';
 import type { RowChange } from '../../../src/store/memory/memory-store.js';
 import type { Store } from '../../../src/store/store.js';
@@ -62,6 +64,29 @@ test('a log record writes repeated values once and decodes to the same changes',
   assert.deepEqual(decodeRecord(compactJson), changes);
 });
 
+test("a fold reads each change's table and key back from a record, repeated and skipped values included", () => {
+  const keysOf = (record: string | Buffer) => {
+    const keys: [number, unknown[]][] = [];
+    recordKeys(record, (table, key) => keys.push([table, key]));
+    return keys;
+  };
+  const next = seededRandom(11);
+  const texts = [TENANT, 'u1', 'u2', STATUSES[0], STATUSES[1], 'ü名前😀', 'x'.repeat(300), ''];
+  for (let round = 0; round < 50; round++) {
+    const changes: RowChange[] = [];
+    for (let i = 0; i < 20; i++) {
+      const table = Math.floor(next() * CODECS.length);
+      const width = CODECS[table].columns.length;
+      const value = () => (next() < 0.8 ? texts[Math.floor(next() * texts.length)] : next() < 0.5 ? null : Math.floor(next() * 4e9) / 2);
+      if (next() < 0.2) changes.push([table, null, Array.from({ length: CODECS[table].keyColumns }, () => texts[Math.floor(next() * 4)])]);
+      else changes.push([table, Array.from({ length: width }, (_, c) => (c < CODECS[table].keyColumns ? texts[Math.floor(next() * 4)] : value()))]);
+    }
+    const expected = decodeRecord(encodeRecord(changes)).map(([table, values, key]): [number, unknown[]] => [table, (values ?? key!).slice(0, CODECS[table].keyColumns)]);
+    assert.deepEqual(keysOf(encodeRecord(changes)), expected);
+    assert.deepEqual(keysOf(JSON.stringify(changes)), expected);
+  }
+});
+
 test('a fold step never writes a change that is not yet durable', async () => {
   const file = join(dir, 'fold-waits.sqlite');
   const store = await openSqliteStore({ file, fold: { idleMs: 60_000, maxLogBytes: 1 << 30, stepRows: 1 } });
@@ -98,6 +123,8 @@ test('a fold step never writes a change that is not yet durable', async () => {
 for (const [name, fold] of [
   ['folding every few commits, in steps of 7 rows', { maxLogBytes: 2048, stepRows: 7, idleMs: 1 }],
   ['never folding until close', { maxLogBytes: 1 << 30, maxDirtyRows: 1 << 30, idleMs: 60_000 }],
+  // Each fold takes part of the log (a record or two), several folds in a row while it is long.
+  ['folds of a few records each', { maxLogBytes: 1024, maxDirtyRows: 25, stepRows: 5, idleMs: 1 }],
 ] as const) {
   test(`a store abandoned at random points reopens with every committed change: ${name}`, async () => {
     const file = join(dir, `${name.replace(/\W+/g, '-')}.sqlite`);
@@ -127,6 +154,10 @@ for (const [name, fold] of [
     }
     const expected = await store.dump();
     await store.close();
+    // A close folds the whole log, however many folds that takes: the tables alone are the state.
+    const tables = new Database(file, { readonly: true });
+    assert.equal((tables.prepare('select count(*) as n from sysstatus_change_log').get() as { n: number }).n, 0);
+    tables.close();
     const reopened = await openSqliteStore({ file, fold });
     assert.deepEqual(await reopened.dump(), expected);
     await reopened.close();
