@@ -97,6 +97,8 @@ export interface JournalQuery {
 export class Journal {
   private readonly entries: (StoredEntry | undefined)[];
   private readonly ring: Uint8Array;
+  /** The ring as a Buffer, for its fast UTF-8 writes. */
+  private readonly bytes: Buffer;
   private next = 0;
   private size = 0;
   private lastId = 0;
@@ -107,6 +109,7 @@ export class Journal {
     this.entries = new Array(limit);
     // Zero-filled on demand: pages count towards RSS only once details reach them.
     this.ring = new Uint8Array(Math.min(limit * DETAIL_BYTES_PER_ENTRY, MAX_DETAIL_BYTES));
+    this.bytes = Buffer.from(this.ring.buffer, this.ring.byteOffset, this.ring.byteLength);
   }
 
   /** Records an entry and returns its id. */
@@ -114,26 +117,33 @@ export class Journal {
     const id = ++this.lastId;
     if (this.limit === 0) return id;
     const { details, ...fields } = entry;
-    this.entries[this.next] = { id, ...fields, details: this.keep(details.join(SEPARATOR)) };
+    this.entries[this.next] = { id, ...fields, details: this.keep(details) };
     this.next = (this.next + 1) % this.limit;
     this.size = Math.min(this.size + 1, this.limit);
     return id;
   }
 
-  private keep(text: string): RingSpan | Uint8Array {
+  /** The parts written one after another with a separator between them, as UTF-8. */
+  private keep(parts: DetailTexts): RingSpan | Uint8Array {
     const capacity = this.ring.length;
     // At most 3 bytes per UTF-16 unit; what could fill a quarter of the ring is kept on its own.
-    const bound = text.length * 3;
-    if (bound > capacity / 4) return encoder.encode(text);
+    let bound = parts.length - 1;
+    for (const part of parts) bound += part.length * 3;
+    if (bound > capacity / 4) return encoder.encode(parts.join(SEPARATOR));
     let offset = this.written % capacity;
     if (offset + bound > capacity) {
       this.written += capacity - offset;
       offset = 0;
     }
     this.dropOverwritten(this.written + bound - capacity);
-    const { written } = encoder.encodeInto(text, this.ring.subarray(offset, offset + bound));
-    const span = { start: this.written, length: written };
-    this.written += written;
+    // Buffer's write: about 3x faster than TextEncoder.encodeInto on text with Chinese in it.
+    let at = offset;
+    for (let i = 0; i < parts.length; i++) {
+      if (i > 0) this.ring[at++] = 0;
+      at += this.bytes.write(parts[i], at, 'utf8');
+    }
+    const span = { start: this.written, length: at - offset };
+    this.written += at - offset;
     return span;
   }
 
