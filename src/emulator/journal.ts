@@ -49,6 +49,11 @@ export const DETAIL_BYTES_PER_ENTRY = 8 * 1024;
 export const MAX_DETAIL_BYTES = 64 * 1024 * 1024;
 
 const SEPARATOR = '\u0000';
+
+/** What Buffer.prototype.write calls for UTF-8 (on every Buffer since Node's first releases, but not in its types). */
+interface Utf8Writer {
+  utf8Write(text: string, offset: number, length?: number): number;
+}
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -98,7 +103,7 @@ export class Journal {
   private readonly entries: (StoredEntry | undefined)[];
   private readonly ring: Uint8Array;
   /** The ring as a Buffer, for its fast UTF-8 writes. */
-  private readonly bytes: Buffer;
+  private readonly bytes: Buffer & Utf8Writer;
   private next = 0;
   private size = 0;
   private lastId = 0;
@@ -109,7 +114,7 @@ export class Journal {
     this.entries = new Array(limit);
     // Zero-filled on demand: pages count towards RSS only once details reach them.
     this.ring = new Uint8Array(Math.min(limit * DETAIL_BYTES_PER_ENTRY, MAX_DETAIL_BYTES));
-    this.bytes = Buffer.from(this.ring.buffer, this.ring.byteOffset, this.ring.byteLength);
+    this.bytes = Buffer.from(this.ring.buffer, this.ring.byteOffset, this.ring.byteLength) as Buffer & Utf8Writer;
   }
 
   /** Records an entry and returns its id. */
@@ -136,11 +141,12 @@ export class Journal {
       offset = 0;
     }
     this.dropOverwritten(this.written + bound - capacity);
-    // Buffer's write: about 3x faster than TextEncoder.encodeInto on text with Chinese in it.
+    // Buffer's own UTF-8 writer: about 3x faster than TextEncoder.encodeInto on text with Chinese
+    // in it, and without write()'s argument checks, which cost as much again for a short text.
     let at = offset;
     for (let i = 0; i < parts.length; i++) {
       if (i > 0) this.ring[at++] = 0;
-      at += this.bytes.write(parts[i], at, 'utf8');
+      at += this.bytes.utf8Write(parts[i], at);
     }
     const span = { start: this.written, length: at - offset };
     this.written += at - offset;
