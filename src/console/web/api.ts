@@ -4,13 +4,13 @@
 // The platform's own shapes, from the domain (types only: nothing of the server is bundled).
 export type { I18nText } from '../../domain/enums.js';
 export type { SyncSetting, SystemStatus } from '../../domain/system-status.js';
-export type { JournalEntry } from '../../emulator/journal.js';
+export type { JournalEntry } from '../../emulator/journal-entry.js';
 export type { ClockState } from '../../clock.js';
 export type { FaultRule, FaultRuleInput } from '../../emulator/faults.js';
 export type { TenantRecord as Tenant } from '../../store/store.js';
 export type { JournalApiId } from '../../emulator/api-ids.js';
 export type { EmulatorEvent, EventType } from '../../emulator/event-types.js';
-import type { JournalEntry } from '../../emulator/journal.js';
+import type { JournalEntry } from '../../emulator/journal-entry.js';
 import type { ClockState } from '../../clock.js';
 import type { FaultRule, FaultRuleInput } from '../../emulator/faults.js';
 import type { TenantRecord as Tenant } from '../../store/store.js';
