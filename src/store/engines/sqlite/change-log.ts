@@ -21,7 +21,7 @@ export class ProcessStop extends Error {}
 export interface FoldPolicy {
   /** Fold once this many bytes of records wait (bounds the log and the replay at start). */
   maxLogBytes: number;
-  /** A fold takes at most about this many row changes (their keys are held while it runs); a longer log takes several. */
+  /** A fold takes the log up to where this many distinct rows changed (their keys are held while it runs); a longer log takes several. */
   maxDirtyRows: number;
   /** Fold after this long without a commit. */
   idleMs: number;
@@ -302,8 +302,8 @@ interface Fold {
   readSeq: number;
   /** Per table, the keys read so far (as nested maps: the key is the path). */
   keys: Nested<true>[];
-  /** The changes and bytes of the records read. */
-  changes: number;
+  /** The distinct rows and the bytes of the records read. */
+  rowCount: number;
   bytes: number;
   /** Stopped early: the log up to where it was asked to fold is longer. */
   capped: boolean;
@@ -456,7 +456,7 @@ export class ChangeLog implements ChangeSink {
     if (this.folding) return this.folding;
     if (this.pendingBytes === 0) return Promise.resolve();
     const folding = new Promise<void>((resolve) => {
-      this.current = { readSeq: 0, keys: CODECS.map((codec) => new Nested<true>(codec.keyColumns)), changes: 0, bytes: 0, capped: false, rows: undefined, table: 0, throughSeq: this.lastSeq, done: resolve };
+      this.current = { readSeq: 0, keys: CODECS.map((codec) => new Nested<true>(codec.keyColumns)), rowCount: 0, bytes: 0, capped: false, rows: undefined, table: 0, throughSeq: this.lastSeq, done: resolve };
     });
     this.folding = folding;
     this.step();
@@ -502,7 +502,7 @@ export class ChangeLog implements ChangeSink {
     // A fold that found no record leaves none behind either.
     this.pendingBytes = fold.bytes === 0 ? 0 : this.pendingBytes - fold.bytes;
     fold.done();
-    // A fold takes at most maxDirtyRows changes: the next takes the rest of the log it was asked to fold.
+    // A fold takes at most maxDirtyRows rows: the next takes the rest of the log it was asked to fold.
     if (fold.capped) this.queueFold();
   }
 
@@ -513,13 +513,14 @@ export class ChangeLog implements ChangeSink {
     for (const [seq, record] of records) {
       recordKeys(record, (table, key) => {
         const keys = fold.keys[table];
-        if (keys.lookup(key[0] as string, key[1] as string, key[2] as string) === undefined) keys.set(key, true);
-        fold.changes++;
+        if (keys.lookup(key[0] as string, key[1] as string, key[2] as string) !== undefined) return;
+        keys.set(key, true);
+        fold.rowCount++;
       });
       fold.readSeq = seq;
       fold.bytes += record.length;
-      // Its keys are held while it runs: a fold of a long log stops early and leaves the rest to the next.
-      if (fold.changes >= this.policy.maxDirtyRows && seq < fold.throughSeq) {
+      // Its keys are held while it runs: a fold of a log that changed many rows stops early and leaves the rest to the next.
+      if (fold.rowCount >= this.policy.maxDirtyRows && seq < fold.throughSeq) {
         fold.throughSeq = seq;
         fold.capped = true;
         break;
