@@ -8,7 +8,7 @@ import type { SystemStatus, SystemStatusDefinition } from '../../domain/system-s
 import { isStorableText, statusNames } from '../../domain/system-status.js';
 import type { ResolvedUser } from '../../domain/user-resolution.js';
 import type { UserState } from '../../domain/batch-open.js';
-import { type OpenRank, outranksBy, type UserStatusOpen } from '../../domain/user-status.js';
+import { type OpenRank, ranksAbove, type UserStatusOpen } from '../../domain/user-status.js';
 import {
   type AccessTokenRecord,
   type AppRecord,
@@ -88,7 +88,10 @@ function storedOpen(user_id: string, definition: OpenDefinition, end_time: numbe
 
 /** ranksAbove for two entries of a user's opens. */
 function outranks(entries: OpenEntries, at: number, best: number): boolean {
-  return outranksBy((entries[at] as OpenDefinition).priority, entries[at + 2] as number, (entries[best] as OpenDefinition).priority, entries[best + 2] as number);
+  return ranksAbove(
+    { priority: (entries[at] as OpenDefinition).priority, opened_at: entries[at + 2] as number },
+    { priority: (entries[best] as OpenDefinition).priority, opened_at: entries[best + 2] as number },
+  );
 }
 
 /** The open's sync as the user has it: their toggle for its status, else the status's default. */

@@ -542,8 +542,9 @@ function decodeBody(header: Header, parts: readonly BodyPart[], keepIdArrays: bo
   const opens = tables.rows[OPENS]!;
   const openWidth = opensCodec.columns.length;
   if (openUsers.length !== opens.rows || opens.columns.length !== openWidth) throw new ImageError('state image: opens of another shape');
-  const openColumns = opens.columns.map((c) => values(c, opens.rows));
-  if (openColumns.some((c, index) => index !== OPEN_USER_ID && c.length !== opens.rows)) throw new ImageError('state image: opens of another shape');
+  // The user_id column is compared in place below, never cut into strings.
+  const openColumns = opens.columns.map((c, index) => (index === OPEN_USER_ID ? undefined : values(c, opens.rows)));
+  if (openColumns.some((c) => c !== undefined && c.length !== opens.rows)) throw new ImageError('state image: opens of another shape');
   const openUserIds = textsInOrder(opens.columns[OPEN_USER_ID], opens.rows);
   const openValues = new Array<unknown>(openWidth);
   let run: OpenRow[] = [];
@@ -553,14 +554,14 @@ function decodeBody(header: Header, parts: readonly BodyPart[], keepIdArrays: bo
     run = [];
   };
   for (let at = 0; at < opens.rows; at++) {
-    for (let c = 0; c < openWidth; c++) if (c !== OPEN_USER_ID) openValues[c] = openColumns[c].at(at);
+    for (let c = 0; c < openWidth; c++) if (c !== OPEN_USER_ID) openValues[c] = openColumns[c]!.at(at);
     const user = openUsers[at];
     if (user < 0) {
       openValues[OPEN_USER_ID] = openUserIds.take();
       state.opens.put(opensCodec.fromSql(openValues));
       continue;
     }
-    if (!openUserIds.matches(userStrings[user])) throw new ImageError('state image: an open names another user');
+    if (user >= userStrings.length || !openUserIds.matches(userStrings[user])) throw new ImageError('state image: an open names another user');
     openValues[OPEN_USER_ID] = userStrings[user];
     if (user !== runUser) {
       flush();

@@ -136,50 +136,72 @@ function encodeIntoScratch(changes: readonly RowChange[]): Buffer {
   return scratch.subarray(0, at);
 }
 
+/** A binary record's fields and values, read in order (decodeBinary, recordKeys). */
+class RecordReader {
+  private at = 1;
+  private readonly view: Buffer;
+
+  constructor(record: Uint8Array) {
+    this.view = Buffer.from(record.buffer, record.byteOffset, record.byteLength);
+    if (this.view[0] !== FORMAT) throw new Error(`change log: a record of unknown format ${this.view[0]}`);
+  }
+
+  get done(): boolean {
+    return this.at >= this.view.length;
+  }
+
+  byte(): number {
+    return this.view[this.at++];
+  }
+
+  /** Whether the next value is SAME (then passed over). */
+  same(): boolean {
+    if (this.view[this.at] !== SAME) return false;
+    this.at++;
+    return true;
+  }
+
+  /** Passes over the next value, its length read from its tag. */
+  skip(): void {
+    const { view } = this;
+    const tag = view[this.at++];
+    if (tag === NULL) return;
+    if (tag === INT32) this.at += 4;
+    else if (tag === FLOAT64) this.at += 8;
+    else if (tag === SHORT_TEXT) this.at += 1 + view[this.at];
+    else if (tag === TEXT) this.at += 4 + view.readUInt32LE(this.at);
+    else throw new Error(`change log: a value of unknown kind ${tag}`);
+  }
+
+  value(): unknown {
+    const { view } = this;
+    const start = this.at;
+    const tag = view[start];
+    this.skip();
+    if (tag === NULL) return null;
+    if (tag === INT32) return view.readInt32LE(start + 1);
+    if (tag === FLOAT64) return view.readDoubleLE(start + 1);
+    return view.toString('utf8', start + (tag === SHORT_TEXT ? 2 : 5), this.at);
+  }
+}
+
 function decodeBinary(record: Uint8Array): RowChange[] {
-  const view = Buffer.from(record.buffer, record.byteOffset, record.byteLength);
-  if (view[0] !== FORMAT) throw new Error(`change log: a record of unknown format ${view[0]}`);
+  const reader = new RecordReader(record);
   const changes: RowChange[] = [];
   const previous: (unknown[] | undefined)[] = [];
-  let at = 1;
-  const readValue = (): unknown => {
-    const tag = view[at++];
-    if (tag === NULL) return null;
-    if (tag === INT32) {
-      at += 4;
-      return view.readInt32LE(at - 4);
-    }
-    if (tag === FLOAT64) {
-      at += 8;
-      return view.readDoubleLE(at - 8);
-    }
-    let length: number;
-    if (tag === SHORT_TEXT) length = view[at++];
-    else if (tag === TEXT) {
-      length = view.readUInt32LE(at);
-      at += 4;
-    } else throw new Error(`change log: a value of unknown kind ${tag}`);
-    at += length;
-    return view.toString('utf8', at - length, at);
-  };
-  while (at < view.length) {
-    const table = view[at++];
-    const kind = view[at++];
-    const count = view[at++];
+  while (!reader.done) {
+    const table = reader.byte();
+    const kind = reader.byte();
+    const count = reader.byte();
     if (kind === DELETE) {
       const key: unknown[] = [];
-      for (let i = 0; i < count; i++) key.push(readValue());
+      for (let i = 0; i < count; i++) key.push(reader.value());
       changes.push([table, null, key]);
       continue;
     }
     const before = previous[table];
     const values: unknown[] = [];
-    for (let i = 0; i < count; i++) {
-      if (view[at] === SAME) {
-        at++;
-        values.push(before![i]);
-      } else values.push(readValue());
-    }
+    for (let i = 0; i < count; i++) values.push(reader.same() ? before![i] : reader.value());
     if (before) for (let i = count; i < before.length; i++) values.push(before[i]);
     previous[table] = values;
     changes.push([table, values]);
@@ -213,50 +235,23 @@ export function recordKeys(record: string | Uint8Array, each: (table: number, ke
     for (const change of decodeJson(record)) each(change[0], (change[1] ?? change[2]!).slice(0, CODECS[change[0]].keyColumns));
     return;
   }
-  const view = Buffer.from(record.buffer, record.byteOffset, record.byteLength);
-  if (view[0] !== FORMAT) throw new Error(`change log: a record of unknown format ${view[0]}`);
+  const reader = new RecordReader(record);
   const previous: (unknown[] | undefined)[] = [];
-  let at = 1;
-  // A value's length in the record, from its tag: for the values after the key, skipped unread.
-  const skipValue = () => {
-    const tag = view[at++];
-    if (tag === NULL) return;
-    if (tag === INT32) at += 4;
-    else if (tag === FLOAT64) at += 8;
-    else if (tag === SHORT_TEXT) at += 1 + view[at];
-    else if (tag === TEXT) at += 4 + view.readUInt32LE(at);
-    else throw new Error(`change log: a value of unknown kind ${tag}`);
-  };
-  const readValue = (): unknown => {
-    const tag = view[at];
-    if (tag === SHORT_TEXT) {
-      const length = view[at + 1];
-      at += 2 + length;
-      return view.toString('utf8', at - length, at);
-    }
-    const start = at;
-    skipValue();
-    if (tag === NULL) return null;
-    if (tag === INT32) return view.readInt32LE(start + 1);
-    if (tag === FLOAT64) return view.readDoubleLE(start + 1);
-    return view.toString('utf8', start + 5, at);
-  };
-  while (at < view.length) {
-    const table = view[at++];
-    const kind = view[at++];
-    const count = view[at++];
+  while (!reader.done) {
+    const table = reader.byte();
+    const kind = reader.byte();
+    const count = reader.byte();
     const keyColumns = CODECS[table].keyColumns;
     const key: unknown[] = [];
     if (kind === DELETE) {
-      for (let i = 0; i < count; i++) key.push(readValue());
+      for (let i = 0; i < count; i++) key.push(reader.value());
     } else {
       const before = previous[table];
       for (let i = 0; i < count; i++) {
-        if (view[at] === SAME) {
-          at++;
+        if (reader.same()) {
           if (i < keyColumns) key.push(before![i]);
-        } else if (i < keyColumns) key.push(readValue());
-        else skipValue();
+        } else if (i < keyColumns) key.push(reader.value());
+        else reader.skip();
       }
       for (let i = count; i < keyColumns; i++) key.push(before![i]);
       previous[table] = key;
