@@ -90,7 +90,9 @@ try {
   console.log(`${values.scenario}, ${values.rounds} rounds × ${values.duration} s, medians`);
   console.log(line('A'));
   console.log(line('B'));
-  console.log(`B/A CPU per request: ${(median(runs.B.map((run) => run.cpuMs)) / median(runs.A.map((run) => run.cpuMs))).toFixed(3)}`);
+  // Each round's B over the same round's A: their spread shows how far this machine's noise reaches.
+  const perRound = runs.B.map((run, round) => run.cpuMs / runs.A[round].cpuMs).sort((x, y) => x - y);
+  console.log(`B/A CPU per request: ${(median(runs.B.map((run) => run.cpuMs)) / median(runs.A.map((run) => run.cpuMs))).toFixed(3)} (round by round ${perRound[0].toFixed(2)}–${perRound[perRound.length - 1].toFixed(2)})`);
 } finally {
   await a.stop();
   await b.stop();
