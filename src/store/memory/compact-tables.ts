@@ -312,8 +312,10 @@ export class UserIdTable implements TableState<UserIdRow> {
 
   private ensureEntries() {
     if (this.entries <= this.kinds.length) return;
-    // An image's arrays come without room to grow, possibly empty.
+    // An image's arrays come without room to grow, possibly empty; once they are copied, the index
+    // must not keep the image's buffer alive on its own either.
     const capacity = Math.max(1024, this.entries, this.kinds.length * 2);
+    if (this.slots.buffer === this.words.buffer) this.slots = this.slots.slice();
     this.words = grownTo(this.words, capacity * 4);
     this.kinds = grownTo(this.kinds, capacity);
     this.tenants = grownTo(this.tenants, capacity);

@@ -415,9 +415,10 @@ export function decodeStateFile(file: string, id: string): MemoryState {
     if (header.id !== id) throw new ImageError(`state image ${header.id}, not ${id}`);
     const ids = header.tables.userIds;
     const from = header.segments[ids.words]?.[0] ?? 0;
-    const to = (header.segments[ids.slots]?.[0] ?? 0) + (header.segments[ids.slots]?.[1] ?? 0);
+    // Up to the next segment's 8-byte aligned start, so that the third part's arrays are aligned too.
+    const to = Math.min(header.body, Math.ceil(((header.segments[ids.slots]?.[0] ?? 0) + (header.segments[ids.slots]?.[1] ?? 0)) / 8) * 8);
     // Segments start 8-byte aligned, so each part's typed arrays are aligned in its own buffer.
-    const cuts = from % 8 === 0 && from <= to && to <= header.body ? [0, from, to, header.body] : [0, header.body];
+    const cuts = from % 8 === 0 && from <= to ? [0, from, to, header.body] : [0, header.body];
     const parts: BodyPart[] = [];
     // The checksum covers the header and the body.
     let crc = crc32(headerBytes);
@@ -439,7 +440,9 @@ function decodeBody(header: Header, parts: readonly BodyPart[], keepIdArrays: bo
     const found = header.segments[index];
     if (!found) throw new ImageError('state image: a segment out of range');
     const [offset, length] = found;
-    const part = parts.find((p) => offset >= p.start && offset + length <= p.end);
+    // From the last: an empty segment at a cut belongs to the part that starts there.
+    let part: BodyPart | undefined;
+    for (let i = parts.length - 1; i >= 0 && !part; i--) if (offset >= parts[i].start && offset + length <= parts[i].end) part = parts[i];
     if (!part) throw new ImageError('state image: a segment out of range');
     return { buffer: part.bytes.buffer, offset: part.bytes.byteOffset + offset - part.start, length };
   };
@@ -487,24 +490,28 @@ function decodeBody(header: Header, parts: readonly BodyPart[], keepIdArrays: bo
   const textsInOrder = (image: Column, rows: number) => {
     if (image.kind !== 'text') {
       const all = values(image, rows);
+      if (all.length !== rows) throw new ImageError('state image: a column of another length');
       let row = 0;
-      return { matches: (expected: string) => all.at(row++) === expected, take: () => String(all.at(row++)) };
+      return { matches: (expected: string) => all.at(row++) === expected, take: () => String(all.at(row++)), done: () => row === rows };
     }
     const joined = text(image.segment);
+    // Where the next text starts; past the end once every text is read.
     let at = 0;
     return {
       matches(expected: string) {
         const end = at + expected.length;
-        const whole = joined.startsWith(expected, at) && (end === joined.length || joined.charCodeAt(end) === 1);
+        const whole = at <= joined.length && joined.startsWith(expected, at) && (end === joined.length || joined.charCodeAt(end) === 1);
         at = end + 1;
         return whole;
       },
       take() {
+        if (at > joined.length) throw new ImageError('state image: a column of another length');
         const end = joined.indexOf(SEPARATOR, at);
         const value = joined.slice(at, end < 0 ? joined.length : end);
         at = (end < 0 ? joined.length : end) + 1;
         return value;
       },
+      done: () => at === joined.length + 1,
     };
   };
 
@@ -569,6 +576,7 @@ function decodeBody(header: Header, parts: readonly BodyPart[], keepIdArrays: bo
     }
     run.push(opensCodec.fromSql(openValues));
   }
+  if (opens.rows > 0 && !openUserIds.done()) throw new ImageError('state image: opens of another shape');
   flush();
 
   const ids = tables.userIds;
@@ -582,13 +590,15 @@ function decodeBody(header: Header, parts: readonly BodyPart[], keepIdArrays: bo
   }
   const other: UserIdRow[] = [];
   eachRow(ids.other, userIdsCodec.columns.length, (values) => other.push(userIdsCodec.fromSql(values)));
+  const idArrays = { words: u32(ids.words), kinds: u8(ids.kinds), tenants: u32(ids.tenants), owners: u32(ids.owners), slots: i32(ids.slots) };
+  const { words, kinds, tenants, owners, slots } = idArrays;
+  // The index's size is a power of two (its probes wrap with a mask).
+  if (words.length !== ids.entries * 4 || [kinds, tenants, owners].some((a) => a.length !== ids.entries) || slots.length === 0 || (slots.length & (slots.length - 1)) !== 0) {
+    throw new ImageError('state image: user_ids of another shape');
+  }
   state.userIds.loadImage({
     entries: ids.entries,
-    words: u32(ids.words),
-    kinds: u8(ids.kinds),
-    tenants: u32(ids.tenants),
-    owners: u32(ids.owners),
-    slots: i32(ids.slots),
+    ...idArrays,
     removedSlots: ids.removedSlots,
     free: Array.from(u32(ids.free)),
     texts: ids.texts,

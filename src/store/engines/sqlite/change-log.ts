@@ -288,6 +288,12 @@ function* keysInOrder(node: { keys(): Iterable<unknown>; get(key: unknown): unkn
   }
 }
 
+/** One fold step's rows, and whether it is the fold's last (the one that truncates the log). */
+interface Batch {
+  rows: [table: number, key: unknown[]][];
+  last: boolean;
+}
+
 /**
  * A fold under way, of the log up to throughSeq: first the keys it has read from the log's records
  * up to readSeq, then, table by table, those keys in key order as it writes their rows. The keys
@@ -305,6 +311,8 @@ interface Fold {
   /** Once the keys are read: each table's keys in key order, and the table being written. */
   rows: Generator<unknown[]> | undefined;
   table: number;
+  /** The rows of the step under way, until its transaction commits. */
+  batch: Batch | undefined;
   throughSeq: number;
   done: () => void;
 }
@@ -432,11 +440,17 @@ export class ChangeLog implements ChangeSink {
     try {
       void this.fold();
     } catch (error) {
-      // fold() runs its first step at once: a test's stop ends the log as a killed process would.
-      if (!(error instanceof ProcessStop)) throw error;
-      this.closed = true;
-      this.current = undefined;
+      // fold() runs its first step at once.
+      this.halt(error);
     }
+  }
+
+  /** A test's stop ends the log where it is, as a killed process would; any other failure is thrown. */
+  private halt(error: unknown) {
+    if (!(error instanceof ProcessStop)) throw error;
+    this.closed = true;
+    this.current = undefined;
+    this.folding = undefined;
   }
 
   /**
@@ -451,7 +465,7 @@ export class ChangeLog implements ChangeSink {
     if (this.folding) return this.folding;
     if (this.pendingBytes === 0) return Promise.resolve();
     const folding = new Promise<void>((resolve) => {
-      this.current = { readSeq: 0, keys: CODECS.map((codec) => new Nested<true>(codec.keyColumns)), rowCount: 0, bytes: 0, capped: false, rows: undefined, table: 0, throughSeq: this.lastSeq, done: resolve };
+      this.current = { readSeq: 0, keys: CODECS.map((codec) => new Nested<true>(codec.keyColumns)), rowCount: 0, bytes: 0, capped: false, rows: undefined, table: 0, batch: undefined, throughSeq: this.lastSeq, done: resolve };
     });
     this.folding = folding;
     this.step();
@@ -464,41 +478,45 @@ export class ChangeLog implements ChangeSink {
     if (!fold) return;
     if (!this.settled()) return this.queueStep();
     if (!fold.rows) return this.readKeys(fold);
+    // Taken before the transaction and kept until it commits: a step that fails is written again.
+    const batch = (fold.batch ??= this.takeRows(fold));
     const state = this.state!;
-    let last = false;
     this.database.transaction(() => {
       // Before any table changes: once this fold truncates the log, image + log are not the state.
       if (this.imageNamed) this.image!.forgetInTransaction();
-      for (let written = 0; written < this.policy.stepRows; ) {
-        const next = fold.rows!.next();
-        if (next.done) {
-          if (++fold.table === CODECS.length) {
-            last = true;
-            break;
-          }
-          fold.rows = keysInOrder(fold.keys[fold.table].root, CODECS[fold.table].keyColumns);
-          continue;
-        }
-        const key = next.value;
-        const table = fold.table;
+      for (const [table, key] of batch.rows) {
         const row = state.tables[table].get(key as string[]);
         if (row) this.upserts[table].run(CODECS[table].toSql(row));
         else this.deletes[table].run(key);
-        written++;
       }
-      if (last) this.truncate.run(fold.throughSeq);
+      if (batch.last) this.truncate.run(fold.throughSeq);
       this.stopAt?.('fold:before-commit');
     })();
+    fold.batch = undefined;
     this.imageNamed = false;
     this.stopAt?.('fold:after-commit');
-    if (!last) return this.queueStep();
+    if (!batch.last) return this.queueStep();
     this.current = undefined;
     this.folding = undefined;
     // A fold that found no record leaves none behind either.
     this.pendingBytes = fold.bytes === 0 ? 0 : this.pendingBytes - fold.bytes;
     fold.done();
-    // A fold takes at most maxDirtyRows rows: the next takes the rest of the log it was asked to fold.
-    if (fold.capped) this.queueFold();
+    // A capped fold leaves the rest of the log it was asked to fold to the next one; records
+    // appended meanwhile wait for the usual reasons (size, or a quiet second).
+    if (fold.capped || this.pendingBytes >= this.policy.maxLogBytes) this.queueFold();
+    else if (this.pendingBytes > 0) this.armIdleFold();
+  }
+
+  /** The next stepRows keys to write, in key order, table after table; `last` once none is left. */
+  private takeRows(fold: Fold): Batch {
+    const rows: [number, unknown[]][] = [];
+    while (rows.length < this.policy.stepRows) {
+      const next = fold.rows!.next();
+      if (!next.done) rows.push([fold.table, next.value]);
+      else if (fold.table + 1 === CODECS.length) return { rows, last: true };
+      else fold.rows = keysInOrder(fold.keys[++fold.table].root, CODECS[fold.table].keyColumns);
+    }
+    return { rows, last: false };
   }
 
   /** A step that reads the keys of the next records up to the fold's end; after the last, the rows to write in key order. */
@@ -546,9 +564,7 @@ export class ChangeLog implements ChangeSink {
     try {
       this.step();
     } catch (error) {
-      if (!(error instanceof ProcessStop)) throw error;
-      this.closed = true;
-      this.current = undefined;
+      this.halt(error);
     }
   }
 
