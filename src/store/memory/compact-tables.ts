@@ -64,7 +64,7 @@ function hashWords(id: string, into: Uint32Array): boolean {
 }
 
 /** An image's column: an array, or values read where they lie. */
-export interface Column {
+export interface IndexedValues {
   at(index: number): unknown;
 }
 
@@ -710,7 +710,7 @@ export class TenantUsers {
   }
 
   /** Rows `start` to `end` of an image's columns at once, into a tenant with no users yet. */
-  load(userIds: readonly string[], names: JoinedTexts | Column, resigned: Column, createdAt: Column, start: number, end: number): void {
+  load(userIds: readonly string[], names: JoinedTexts | IndexedValues, resigned: IndexedValues, createdAt: IndexedValues, start: number, end: number): void {
     if (this.ids.length > 0) throw new Error(`users: ${this.tenantKey} loaded twice`);
     this.ensure(end - start - 1);
     this.rebuildIndex(end - start);
@@ -802,7 +802,7 @@ export class UsersTable implements TableState<UserRecord> {
   }
 
   /** A tenant's users from an image's columns (rows `start` to `end`), into a table that has none of them. */
-  load(tenantKey: string, userIds: readonly string[], names: JoinedTexts | Column, resigned: Column, createdAt: Column, start: number, end: number): void {
+  load(tenantKey: string, userIds: readonly string[], names: JoinedTexts | IndexedValues, resigned: IndexedValues, createdAt: IndexedValues, start: number, end: number): void {
     if (this.byTenant.has(tenantKey)) throw new Error(`users: ${tenantKey} loaded twice`);
     const users = new TenantUsers(tenantKey);
     users.load(userIds, names, resigned, createdAt, start, end);

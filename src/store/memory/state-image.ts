@@ -8,7 +8,7 @@
 import { endianness } from 'node:os';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
-import { type Column as ColumnAt, JoinedTexts, type UserIdTableImage } from './compact-tables.js';
+import { type IndexedValues, JoinedTexts, type UserIdTableImage } from './compact-tables.js';
 import { MemoryState, OPEN_STRIDE } from './state.js';
 import { CODECS, contactUsersCodec, type OpenRow, opensCodec, tableNumber, type TableCodec, type UserIdRow, usersCodec, userIdsCodec } from './tables.js';
 
@@ -75,7 +75,7 @@ const OPENS = tableNumber(opensCodec);
 const OPEN_USER_ID = opensCodec.columns.indexOf('user_id');
 
 /** A column's value of each row, read where it lies (a dictionary's by its index). */
-interface ColumnValues extends ColumnAt {
+interface ColumnValues extends IndexedValues {
   readonly length: number;
 }
 
@@ -436,27 +436,41 @@ export function decodeStateFile(file: string, id: string): MemoryState {
 
 /** The state of a checked image's body; with `keepIdArrays`, the user_ids table keeps its typed arrays' bytes (a part of their own) instead of copies. */
 function decodeBody(header: Header, parts: readonly BodyPart[], keepIdArrays: boolean): MemoryState {
-  const view = (index: number) => {
+  /** A segment's bytes, in the part that holds it. */
+  const view = (index: number): Uint8Array => {
     const found = header.segments[index];
     if (!found) throw new ImageError('state image: a segment out of range');
     const [offset, length] = found;
     // From the last: an empty segment at a cut belongs to the part that starts there.
-    let part: BodyPart | undefined;
-    for (let i = parts.length - 1; i >= 0 && !part; i--) if (offset >= parts[i].start && offset + length <= parts[i].end) part = parts[i];
-    if (!part) throw new ImageError('state image: a segment out of range');
-    return { buffer: part.bytes.buffer, offset: part.bytes.byteOffset + offset - part.start, length };
+    for (let i = parts.length - 1; i >= 0; i--) {
+      const part = parts[i];
+      if (offset >= part.start && offset + length <= part.end) return new Uint8Array(part.bytes.buffer, part.bytes.byteOffset + offset - part.start, length);
+    }
+    throw new ImageError('state image: a segment out of range');
   };
-  const u8 = (index: number) => new Uint8Array(view(index).buffer, view(index).offset, view(index).length);
-  const u16 = (index: number) => new Uint16Array(view(index).buffer, view(index).offset, view(index).length / 2);
-  const u32 = (index: number) => new Uint32Array(view(index).buffer, view(index).offset, view(index).length / 4);
-  const i32 = (index: number) => new Int32Array(view(index).buffer, view(index).offset, view(index).length / 4);
-  const text = (index: number) => Buffer.from(view(index).buffer, view(index).offset, view(index).length).toString('utf8');
+  const u8 = view;
+  const u16 = (index: number) => {
+    const bytes = view(index);
+    return new Uint16Array(bytes.buffer, bytes.byteOffset, bytes.length / 2);
+  };
+  const u32 = (index: number) => {
+    const bytes = view(index);
+    return new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
+  };
+  const i32 = (index: number) => {
+    const bytes = view(index);
+    return new Int32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
+  };
+  const text = (index: number) => {
+    const bytes = view(index);
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8');
+  };
   const json = <T>(index: number) => JSON.parse(text(index)) as T;
   const column = (image: Column, rows: number): ArrayLike<unknown> => {
     if (image.kind === 'f64') {
-      const { buffer, offset, length } = view(image.segment);
-      if (length !== rows * 8) throw new ImageError('state image: a column of another length');
-      return new Float64Array(buffer, offset, rows);
+      const bytes = view(image.segment);
+      if (bytes.length !== rows * 8) throw new ImageError('state image: a column of another length');
+      return new Float64Array(bytes.buffer, bytes.byteOffset, rows);
     }
     if (image.kind === 'json') return json<unknown[]>(image.segment);
     if (image.kind === 'text') return text(image.segment).split(SEPARATOR);
