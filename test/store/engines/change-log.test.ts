@@ -164,6 +164,53 @@ for (const [name, fold] of [
   });
 }
 
+test('a fold step that fails right after an append fails no commit: reported, tried again, nothing lost', async () => {
+  const file = join(dir, 'failing-step-after-append.sqlite');
+  let failures = 2;
+  const warnings: Error[] = [];
+  const onWarning = (warning: Error) => {
+    if ((warning as { code?: string }).code === 'SYSSTATUS_FOLD') warnings.push(warning);
+  };
+  process.on('warning', onWarning);
+  try {
+    const store = await openSqliteStore({
+      file,
+      // Every append starts a fold at once, inside the append.
+      fold: { stepRows: 5, idleMs: 20, maxLogBytes: 1 },
+      stopAt: (point) => {
+        if (point === 'fold:before-commit' && failures-- > 0) throw new Error('disk I/O error');
+      },
+    });
+    // The first commits' folds fail: their records are durable, so the commits succeed and stay.
+    await store.insertTenant({ tenant_key: TENANT, name: 'Acme', api_permission: true, created_at: T0 });
+    await store.insertUsers(USERS.slice(0, 12).map((user_id) => ({ tenant_key: TENANT, user_id, name: user_id, resigned: false, created_at: T0 })));
+    assert.equal((await store.getTenant(TENANT))?.name, 'Acme');
+    assert.equal((await store.listUsers(TENANT)).length, 12);
+    await store.writeOpens(TENANT, [open('u1', STATUSES[0], 2_000_000_000)]);
+    const expected = await store.dump();
+    // The retries fold the whole log, without a close.
+    const deadline = Date.now() + 5_000;
+    const logRows = () => {
+      const tables = new Database(file, { readonly: true });
+      try {
+        return (tables.prepare('select count(*) as n from sysstatus_change_log').get() as { n: number }).n;
+      } finally {
+        tables.close();
+      }
+    };
+    while (logRows() > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.equal(logRows(), 0);
+    assert.equal(warnings.length, 2, 'each failure is reported once');
+    assert.match(warnings[0].message, /disk I\/O error/);
+    await store.close();
+    const reopened = await openSqliteStore({ file });
+    assert.deepEqual(await reopened.dump(), expected);
+    await reopened.close();
+  } finally {
+    process.off('warning', onWarning);
+  }
+});
+
 test('a fold step that fails is written again when the fold goes on: no row is left out', async () => {
   const file = join(dir, 'failing-step.sqlite');
   let failures = 1;

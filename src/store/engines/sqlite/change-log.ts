@@ -329,6 +329,8 @@ export class ChangeLog implements ChangeSink {
   private folding: Promise<void> | undefined;
   private stepQueued = false;
   private idleTimer: NodeJS.Timeout | undefined;
+  /** After a background step failed: when it is tried again (nothing else steps until then). */
+  private retryTimer: NodeJS.Timeout | undefined;
   private closed = false;
   private state: MemoryState | undefined;
   private settled: () => boolean = () => true;
@@ -415,6 +417,8 @@ export class ChangeLog implements ChangeSink {
     const changes = records.length === 1 ? records[0] : records.flat();
     const record = encodeIntoScratch(changes);
     this.lastSeq = Number(this.append_.run(record).lastInsertRowid);
+    // The record is durable from here on: nothing below may fail this commit (the fold's own
+    // failures are reported and tried again, see failedInBackground).
     this.imageUnchanged = false;
     this.remember(record.length);
     if (this.pendingBytes >= this.policy.maxLogBytes) this.foldInBackground();
@@ -436,21 +440,40 @@ export class ChangeLog implements ChangeSink {
   }
 
   private foldInBackground() {
-    if (this.closed) return;
+    if (this.closed || this.retryTimer) return;
     try {
       void this.fold();
     } catch (error) {
       // fold() runs its first step at once.
-      this.halt(error);
+      this.failedInBackground(error);
     }
   }
 
-  /** A test's stop ends the log where it is, as a killed process would; any other failure is thrown. */
-  private halt(error: unknown) {
-    if (!(error instanceof ProcessStop)) throw error;
-    this.closed = true;
-    this.current = undefined;
-    this.folding = undefined;
+  /**
+   * A step that failed outside any caller that could take its failure (after an append, or in a
+   * later turn of the event loop). A test's stop ends the log where it is, as a killed process
+   * would. Any other failure (a full disk, say) leaves the log as it was: the commits it holds
+   * stay durable and in memory, the failure is reported, and the same step is tried again after
+   * idleMs (a step keeps its rows until it commits, so none is left out).
+   */
+  private failedInBackground(error: unknown) {
+    if (error instanceof ProcessStop) {
+      this.closed = true;
+      this.current = undefined;
+      this.folding = undefined;
+      return;
+    }
+    process.emitWarning(`change log: a fold step failed (${(error as Error)?.message ?? error}); it is tried again in ${this.policy.idleMs} ms`, {
+      code: 'SYSSTATUS_FOLD',
+    });
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      if (this.closed) return;
+      if (this.current) this.stepInBackground();
+      else this.foldInBackground();
+    }, this.policy.idleMs);
+    this.retryTimer.unref();
   }
 
   /**
@@ -559,12 +582,13 @@ export class ChangeLog implements ChangeSink {
     });
   }
 
-  /** A step outside any caller that could take its failure: a test's stop ends the log there, as a killed process would; any other failure is thrown, as before. */
+  /** A step outside any caller that could take its failure. */
   private stepInBackground() {
+    if (this.retryTimer) return;
     try {
       this.step();
     } catch (error) {
-      this.halt(error);
+      this.failedInBackground(error);
     }
   }
 
@@ -575,6 +599,8 @@ export class ChangeLog implements ChangeSink {
    */
   async close(): Promise<void> {
     clearTimeout(this.idleTimer);
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
     // The store has settled before it closes its sink: every step can run now.
     if (!this.settled()) throw new Error('change log: closed while a change awaits its write');
     this.closed = true;
