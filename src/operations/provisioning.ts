@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../domain/identifiers.js';
 import { checkAgainstTenant, definitionForCreate, statusNames } from '../domain/system-status.js';
 import { conflict } from '../emulator/control-error.js';
 import type { SeedFile, SeedTenant } from '../seed/seed-schema.js';
@@ -9,7 +9,7 @@ import { applyPendingSyncOff } from './pending-sync-off.js';
 import { refuseDuplicate } from './refuse-duplicate.js';
 import { newUser } from './users/new-user.js';
 
-const shortHash = (text: string, length: number) => createHash('sha256').update(text).digest('hex').slice(0, length);
+const shortHash = (text: string, length: number) => sha256Hex(text).slice(0, length);
 
 export interface ProvisionedTenant {
   tenant_key: string;
