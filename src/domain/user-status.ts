@@ -30,7 +30,12 @@ export function isActive(open: Pick<UserStatusOpen, 'end_time'>, nowSeconds: num
 
 /** Whether `open` outranks `best` for display: a higher priority (smaller number), then the later opened. */
 export function ranksAbove(open: Pick<OpenRank, 'priority' | 'opened_at'>, best: Pick<OpenRank, 'priority' | 'opened_at'>): boolean {
-  return open.priority < best.priority || (open.priority === best.priority && open.opened_at > best.opened_at);
+  return outranksBy(open.priority, open.opened_at, best.priority, best.opened_at);
+}
+
+/** ranksAbove on the two opens' priority and opened_at, for callers that keep them as numbers. */
+export function outranksBy(priority: number, openedAt: number, bestPriority: number, bestOpenedAt: number): boolean {
+  return priority < bestPriority || (priority === bestPriority && openedAt > bestOpenedAt);
 }
 
 /** What the user's client shows now: the highest-priority (smallest number) active open whose sync is on. */

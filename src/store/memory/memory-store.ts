@@ -8,7 +8,7 @@ import type { SystemStatus, SystemStatusDefinition } from '../../domain/system-s
 import { isStorableText, statusNames } from '../../domain/system-status.js';
 import type { ResolvedUser } from '../../domain/user-resolution.js';
 import type { UserState } from '../../domain/batch-open.js';
-import { type OpenRank, ranksAbove, type UserStatusOpen } from '../../domain/user-status.js';
+import { type OpenRank, outranksBy, type UserStatusOpen } from '../../domain/user-status.js';
 import {
   type AccessTokenRecord,
   type AppRecord,
@@ -88,10 +88,13 @@ function storedOpen(user_id: string, definition: OpenDefinition, end_time: numbe
 
 /** ranksAbove for two entries of a user's opens. */
 function outranks(entries: OpenEntries, at: number, best: number): boolean {
-  return ranksAbove(
-    { priority: (entries[at] as OpenDefinition).priority, opened_at: entries[at + 2] as number },
-    { priority: (entries[best] as OpenDefinition).priority, opened_at: entries[best + 2] as number },
-  );
+  return outranksBy((entries[at] as OpenDefinition).priority, entries[at + 2] as number, (entries[best] as OpenDefinition).priority, entries[best + 2] as number);
+}
+
+/** Whether any of a user's opens is active. */
+function hasActive(entries: OpenEntries | undefined, nowSeconds: number): boolean {
+  if (entries) for (let at = 0; at < entries.length; at += OPEN_STRIDE) if ((entries[at + 1] as number) > nowSeconds) return true;
+  return false;
 }
 
 /** The open's sync as the user has it: their toggle for its status, else the status's default. */
@@ -620,34 +623,38 @@ export class MemoryRepository implements StoreTransaction {
     for (const userId of userIds) {
       const preferences = preferencesByUser?.get(userId);
       const entries = byUser?.get(userId);
-      let open: StoredOpen | undefined;
       // Of the other statuses only the open that would be shown matters to ranking; it keeps its
-      // place before or after this status's open, so that ties fall as over all of them.
+      // place before or after this status's open, so that ties fall as over all of them. A user's
+      // sync toggles are looked up only for an open that would outrank the best so far.
+      let own = -1;
       let best = -1;
-      let bestFirst = false;
-      let active = false;
+      let bestPriority = 0;
+      let bestOpenedAt = 0;
       if (entries) {
         for (let at = 0; at < entries.length; at += OPEN_STRIDE) {
-          const endTime = entries[at + 1] as number;
-          if (endTime <= nowSeconds) continue;
-          active = true;
+          if ((entries[at + 1] as number) <= nowSeconds) continue;
           const definition = entries[at] as OpenDefinition;
-          const syncOn = syncOnOf(preferences, definition);
           if (definition.system_status_id === statusId) {
-            open = storedOpen(userId, definition, endTime, entries[at + 2] as number, syncOn);
-          } else if (syncOn && (best < 0 || outranks(entries, at, best))) {
-            best = at;
-            bestFirst = open === undefined;
+            own = at;
+            continue;
           }
+          const openedAt = entries[at + 2] as number;
+          if (best >= 0 && !outranksBy(definition.priority, openedAt, bestPriority, bestOpenedAt)) continue;
+          if (!syncOnOf(preferences, definition)) continue;
+          best = at;
+          bestPriority = definition.priority;
+          bestOpenedAt = openedAt;
         }
       }
       const preference = preferences?.get(statusId);
-      if (!active && preference === undefined) continue;
+      // A user with no active open (sync off ones count) and no toggle of this status is left out.
+      if (own < 0 && best < 0 && preference === undefined && !hasActive(entries, nowSeconds)) continue;
+      const open = own < 0 ? undefined : storedOpen(userId, entries![own] as OpenDefinition, entries![own + 1] as number, entries![own + 2] as number, syncOnOf(preferences, entries![own] as OpenDefinition));
       const ranked: OpenRank[] = [];
       const rank = best < 0 ? undefined : rankAt(entries!, best, true);
-      if (rank && bestFirst) ranked.push(rank);
+      if (rank && best < own) ranked.push(rank);
       if (open) ranked.push(open);
-      if (rank && !bestFirst) ranked.push(rank);
+      if (rank && best > own) ranked.push(rank);
       const state: UserState = { opens: ranked };
       if (open) state.open = open;
       if (preference) state.sync_preference = preference.sync_on;
