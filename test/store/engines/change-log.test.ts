@@ -201,7 +201,8 @@ test('a fold step that fails right after an append fails no commit: reported, tr
     while (logRows() > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
     assert.equal(logRows(), 0);
     assert.equal(warnings.length, 2, 'each failure is reported once');
-    assert.match(warnings[0].message, /disk I\/O error/);
+    assert.match(warnings[0].message, /disk I\/O error\); it is tried again in 20 ms/);
+    assert.match(warnings[1].message, /tried again in 40 ms/, 'a failure in a row waits twice as long');
     await store.close();
     const reopened = await openSqliteStore({ file });
     assert.deepEqual(await reopened.dump(), expected);

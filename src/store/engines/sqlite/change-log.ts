@@ -331,6 +331,8 @@ export class ChangeLog implements ChangeSink {
   private idleTimer: NodeJS.Timeout | undefined;
   /** After a background step failed: when it is tried again (nothing else steps until then). */
   private retryTimer: NodeJS.Timeout | undefined;
+  /** Background steps that failed in a row: each waits twice as long before it is tried again. */
+  private failuresInRow = 0;
   private closed = false;
   private state: MemoryState | undefined;
   private settled: () => boolean = () => true;
@@ -454,7 +456,8 @@ export class ChangeLog implements ChangeSink {
    * later turn of the event loop). A test's stop ends the log where it is, as a killed process
    * would. Any other failure (a full disk, say) leaves the log as it was: the commits it holds
    * stay durable and in memory, the failure is reported, and the same step is tried again after
-   * idleMs (a step keeps its rows until it commits, so none is left out).
+   * idleMs, then twice as long after each failure in a row, up to a minute (a step keeps its rows
+   * until it commits, so none is left out).
    */
   private failedInBackground(error: unknown) {
     if (error instanceof ProcessStop) {
@@ -463,7 +466,8 @@ export class ChangeLog implements ChangeSink {
       this.folding = undefined;
       return;
     }
-    process.emitWarning(`change log: a fold step failed (${(error as Error)?.message ?? error}); it is tried again in ${this.policy.idleMs} ms`, {
+    const delay = Math.min(this.policy.idleMs * 2 ** this.failuresInRow++, 60_000);
+    process.emitWarning(`change log: a fold step failed (${(error as Error)?.message ?? error}); it is tried again in ${delay} ms`, {
       code: 'SYSSTATUS_FOLD',
     });
     clearTimeout(this.retryTimer);
@@ -472,7 +476,7 @@ export class ChangeLog implements ChangeSink {
       if (this.closed) return;
       if (this.current) this.stepInBackground();
       else this.foldInBackground();
-    }, this.policy.idleMs);
+    }, delay);
     this.retryTimer.unref();
   }
 
@@ -516,6 +520,7 @@ export class ChangeLog implements ChangeSink {
       this.stopAt?.('fold:before-commit');
     })();
     fold.batch = undefined;
+    this.failuresInRow = 0;
     this.imageNamed = false;
     this.stopAt?.('fold:after-commit');
     if (!batch.last) return this.queueStep();
