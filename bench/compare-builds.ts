@@ -4,7 +4,10 @@
 // earlier commit in a git worktree and compare its bin/sysstatus.js with this one's.
 //   node --import tsx bench/compare-builds.ts --a ../before/bin/sysstatus.js [--b bin/sysstatus.js]
 //     [--scenario batch_open_50|batch_open_1|batch_close_50|list|token] [--rounds 6] [--duration 3] [--users 10000]
-//     [--a-args "--journal-limit 0"] [--b-args "..."] [--a-node "--max-semi-space-size=8"] [--b-node "..."]
+//     [--a-args "--journal-limit 0"] [--b-args "..."] [--a-node "--max-semi-space-size=8"] [--b-node "..."] [--gc]
+// --gc also reads V8's trace of each server's collections: the bytes promoted out of the young
+// generation and the young generation's pauses, per request. Those follow what a change keeps
+// alive across a collection, and move far less with this machine's noise than CPU time does.
 // Both builds must be built (npm run build in each checkout).
 import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,6 +29,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '6' },
     duration: { type: 'string', default: '3' },
     users: { type: 'string', default: '10000' },
+    gc: { type: 'boolean', default: false },
   },
 });
 if (!values.a) throw new Error('--a FILE: the bin/sysstatus.js of the build to compare against');
@@ -52,8 +56,21 @@ async function start(name: string, script: string, extra: string, node: string):
   return Object.assign(server, { token });
 }
 
-const a = await start('A', values.a, values['a-args'], values['a-node']);
-const b = await start('B', values.b, values['b-args'], values['b-node']);
+const gcTrace = values.gc ? ' --trace-gc-nvp' : '';
+const a = await start('A', values.a, values['a-args'], values['a-node'] + gcTrace);
+const b = await start('B', values.b, values['b-args'], values['b-node'] + gcTrace);
+
+/** Young generation collections in a stretch of --trace-gc-nvp output: bytes promoted and pause ms, summed. */
+function youngCollections(trace: string): { promoted: number; pauseMs: number } {
+  let promoted = 0;
+  let pauseMs = 0;
+  for (const line of trace.split('\n')) {
+    if (!line.includes(' gc=s ')) continue;
+    promoted += Number(/ promoted=(\d+)/.exec(line)?.[1] ?? 0);
+    pauseMs += Number(/ pause=([\d.]+)/.exec(line)?.[1] ?? 0);
+  }
+  return { promoted, pauseMs };
+}
 try {
   const listed = JSON.parse((await httpCall(a.url, { method: 'GET', path: LIST_PATH }, { authorization: `Bearer ${a.token}` })).body) as {
     data: { items: { system_status_id: string; priority: number }[] };
@@ -74,8 +91,17 @@ try {
 
   const load = async (server: ServerProcess & { token: string }, durationSec: number, requests = slot) => {
     const cpuBefore = processCpuMs(server.pid);
+    const traced = server.output().length;
     const result: LoadResult = await runLoad({ url: server.url, connections: 50, durationSec, headers: { authorization: `Bearer ${server.token}` }, slots: [requests] });
-    return { cpuMs: (processCpuMs(server.pid) - cpuBefore) / Math.max(1, result.completed), rps: result.okRps, p99: result.p99 };
+    const completed = Math.max(1, result.completed);
+    const young = youngCollections(server.output().slice(traced));
+    return {
+      cpuMs: (processCpuMs(server.pid) - cpuBefore) / completed,
+      rps: result.okRps,
+      p99: result.p99,
+      promotedKiB: young.promoted / 1024 / completed,
+      scavengeUs: (young.pauseMs * 1000) / completed,
+    };
   };
   const warmUp = values.scenario === 'batch_close_50' ? slots.batch_open_50() : slot;
   await load(a, 2, warmUp);
@@ -85,14 +111,22 @@ try {
     for (const name of round % 2 === 0 ? (['A', 'B'] as const) : (['B', 'A'] as const)) runs[name].push(await load(name === 'A' ? a : b, Number(values.duration)));
   }
   const median = (numbers: number[]) => [...numbers].sort((x, y) => x - y)[numbers.length >> 1];
+  const young = (name: 'A' | 'B') =>
+    values.gc
+      ? `, promoted ${median(runs[name].map((run) => run.promotedKiB)).toFixed(2)} KiB/request, young collections ${median(runs[name].map((run) => run.scavengeUs)).toFixed(1)} µs/request`
+      : '';
   const line = (name: 'A' | 'B') =>
-    `${name}: ${median(runs[name].map((run) => run.cpuMs)).toFixed(3)} ms CPU/request, ${median(runs[name].map((run) => run.rps)).toFixed(0)} req/s, p99 ${median(runs[name].map((run) => run.p99))} ms, peak RSS ${Math.round((name === 'A' ? a : b).memory().peakMiB)} MiB`;
+    `${name}: ${median(runs[name].map((run) => run.cpuMs)).toFixed(3)} ms CPU/request, ${median(runs[name].map((run) => run.rps)).toFixed(0)} req/s, p99 ${median(runs[name].map((run) => run.p99))} ms, peak RSS ${Math.round((name === 'A' ? a : b).memory().peakMiB)} MiB${young(name)}`;
   console.log(`${values.scenario}, ${values.rounds} rounds × ${values.duration} s, medians`);
   console.log(line('A'));
   console.log(line('B'));
   // Each round's B over the same round's A: their spread shows how far this machine's noise reaches.
   const perRound = runs.B.map((run, round) => run.cpuMs / runs.A[round].cpuMs).sort((x, y) => x - y);
   console.log(`B/A CPU per request: ${(median(runs.B.map((run) => run.cpuMs)) / median(runs.A.map((run) => run.cpuMs))).toFixed(3)} (round by round ${perRound[0].toFixed(2)}–${perRound[perRound.length - 1].toFixed(2)})`);
+  if (values.gc) {
+    const ratio = (of: (run: (typeof runs.A)[number]) => number) => (median(runs.B.map(of)) / median(runs.A.map(of))).toFixed(3);
+    console.log(`B/A promoted per request: ${ratio((run) => run.promotedKiB)}; young collections' pauses per request: ${ratio((run) => run.scavengeUs)}`);
+  }
 } finally {
   await a.stop();
   await b.stop();

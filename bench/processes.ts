@@ -18,6 +18,8 @@ export interface ServerProcess {
   readonly coldStartMs: number;
   /** Current and peak resident memory, in MiB. */
   memory(): ProcessMemory;
+  /** Everything it has written to stdout and stderr so far. */
+  output(): string;
   stop(): Promise<void>;
 }
 
@@ -118,6 +120,7 @@ export async function startServer(name: string, args: string[], port: number, pr
     url,
     coldStartMs,
     memory: () => processMemory(pid),
+    output: () => output.join(''),
     async stop() {
       if (exited !== undefined) return;
       child.kill('SIGTERM');
