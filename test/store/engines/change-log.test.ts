@@ -178,7 +178,7 @@ test('a fold step that fails right after an append fails no commit: reported, tr
       // Every append starts a fold at once, inside the append.
       fold: { stepRows: 5, idleMs: 20, maxLogBytes: 1 },
       stopAt: (point) => {
-        if (point === 'fold:before-commit' && failures-- > 0) throw new Error('disk I/O error');
+        if (point === 'fold:before-commit' && failures-- > 0) throw new Database.SqliteError('disk I/O error', 'SQLITE_IOERR');
       },
     });
     // The first commits' folds fail: their records are durable, so the commits succeed and stay.

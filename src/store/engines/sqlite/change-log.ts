@@ -33,6 +33,12 @@ export const DEFAULT_FOLD_POLICY: FoldPolicy = { maxLogBytes: 128 * 1024 * 1024,
 
 const LOG_TABLE = 'sysstatus_change_log';
 
+/** better-sqlite3's SqliteError: its code names SQLite's result code. */
+function isSqliteError(error: unknown): error is Error & { code: string } {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return error instanceof Error && typeof code === 'string' && code.startsWith('SQLITE_');
+}
+
 // A record is its changes in a small binary form (a BLOB), made compact because a batch writes
 // many rows that differ in a few columns: a value equal to the same column of the previous image
 // of its table in the record is one byte, and trailing repeats are left out. A 50-user batch_open
@@ -453,11 +459,12 @@ export class ChangeLog implements ChangeSink {
 
   /**
    * A step that failed outside any caller that could take its failure (after an append, or in a
-   * later turn of the event loop). A test's stop ends the log where it is, as a killed process
-   * would. Any other failure (a full disk, say) leaves the log as it was: the commits it holds
-   * stay durable and in memory, the failure is reported, and the same step is tried again after
-   * idleMs, then twice as long after each failure in a row, up to a minute (a step keeps its rows
-   * until it commits, so none is left out).
+   * later turn of the event loop); it never fails the commit whose append ran it, whose record is
+   * durable already. A test's stop ends the log where it is, as a killed process would. SQLite's
+   * own failures (a full disk, an I/O error) leave the log as it was: they are reported, and the
+   * same step is tried again after idleMs, then twice as long after each failure in a row, up to a
+   * minute (a step keeps its rows until it commits, so none is left out). Anything else is a bug
+   * that a retry could make worse: it is thrown in the next turn, as an uncaught error.
    */
   private failedInBackground(error: unknown) {
     if (error instanceof ProcessStop) {
@@ -466,16 +473,18 @@ export class ChangeLog implements ChangeSink {
       this.folding = undefined;
       return;
     }
-    const delay = Math.min(this.policy.idleMs * 2 ** this.failuresInRow++, 60_000);
-    process.emitWarning(`change log: a fold step failed (${(error as Error)?.message ?? error}); it is tried again in ${delay} ms`, {
-      code: 'SYSSTATUS_FOLD',
-    });
-    clearTimeout(this.retryTimer);
+    if (!isSqliteError(error)) {
+      setImmediate(() => {
+        throw error;
+      });
+      return;
+    }
+    const delay = Math.min(Math.max(this.policy.idleMs, 1) * 2 ** this.failuresInRow++, 60_000);
+    process.emitWarning(`change log: a fold step failed (${error.message}); it is tried again in ${delay} ms`, { code: 'SYSSTATUS_FOLD' });
+    // A failure leaves the fold under way (`current`), which the retry goes on with.
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
-      if (this.closed) return;
-      if (this.current) this.stepInBackground();
-      else this.foldInBackground();
+      if (!this.closed) this.stepInBackground();
     }, delay);
     this.retryTimer.unref();
   }
@@ -603,11 +612,11 @@ export class ChangeLog implements ChangeSink {
    * speed, not data: it is reported and the close goes on.
    */
   async close(): Promise<void> {
+    // The store has settled before it closes its sink: every step can run now.
+    if (!this.settled()) throw new Error('change log: closed while a change awaits its write');
     clearTimeout(this.idleTimer);
     clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
-    // The store has settled before it closes its sink: every step can run now.
-    if (!this.settled()) throw new Error('change log: closed while a change awaits its write');
     this.closed = true;
     while (this.current) this.step();
     while (this.pendingBytes > 0) {
