@@ -11,6 +11,7 @@ import { CODECS } from '../../../src/store/memory/tables.js';
 import { openSqliteStore } from '../../../src/store/engines/sqlite/sqlite-engine.js';
 import type { RowChange } from '../../../src/store/memory/memory-store.js';
 import type { Store } from '../../../src/store/store.js';
+import { rowCount } from '../../helpers/sqlite-rows.js';
 import { testOpen } from '../../helpers/test-open.js';
 import { seededRandom } from '../../../src/emulator/seeded-random.js';
 
@@ -155,9 +156,7 @@ for (const [name, fold] of [
     const expected = await store.dump();
     await store.close();
     // A close folds the whole log, however many folds that takes: the tables alone are the state.
-    const tables = new Database(file, { readonly: true });
-    assert.equal((tables.prepare('select count(*) as n from sysstatus_change_log').get() as { n: number }).n, 0);
-    tables.close();
+    assert.equal(rowCount(file, 'sysstatus_change_log'), 0);
     const reopened = await openSqliteStore({ file, fold });
     assert.deepEqual(await reopened.dump(), expected);
     await reopened.close();
@@ -190,14 +189,7 @@ test('a fold step that fails right after an append fails no commit: reported, tr
     const expected = await store.dump();
     // The retries fold the whole log, without a close.
     const deadline = Date.now() + 5_000;
-    const logRows = () => {
-      const tables = new Database(file, { readonly: true });
-      try {
-        return (tables.prepare('select count(*) as n from sysstatus_change_log').get() as { n: number }).n;
-      } finally {
-        tables.close();
-      }
-    };
+    const logRows = () => rowCount(file, 'sysstatus_change_log');
     while (logRows() > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
     assert.equal(logRows(), 0);
     assert.equal(warnings.length, 2, 'each failure is reported once');
@@ -228,8 +220,6 @@ test('a fold step that fails is written again when the fold goes on: no row is l
   await assert.rejects(store.close(), /disk I\/O error/);
   // The close is tried again: the fold goes on from the failed step, which it writes again.
   await store.close();
-  const tables = new Database(file, { readonly: true });
-  assert.equal((tables.prepare('select count(*) as n from users').get() as { n: number }).n, 12);
-  assert.equal((tables.prepare('select count(*) as n from sysstatus_change_log').get() as { n: number }).n, 0);
-  tables.close();
+  assert.equal(rowCount(file, 'users'), 12);
+  assert.equal(rowCount(file, 'sysstatus_change_log'), 0);
 });

@@ -5,11 +5,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import Database from 'better-sqlite3';
 import { openSqliteStore } from '../../../src/store/engines/sqlite/sqlite-engine.js';
 import { type ChangeSink, MemoryStore, type RowChange } from '../../../src/store/memory/memory-store.js';
 import { MemoryState } from '../../../src/store/memory/state.js';
 import type { Store, StoredOpen } from '../../../src/store/store.js';
+import { rowCount } from '../../helpers/sqlite-rows.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sysstatus-group-commit-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -43,14 +43,7 @@ test('the transactions of one turn are one log row, and a read started amid them
   const file = join(dir, 'one-turn.sqlite');
   const store = await openSqliteStore({ file, fold: { idleMs: 60_000 } });
   await seed(store);
-  const logRows = () => {
-    const database = new Database(file, { readonly: true });
-    try {
-      return (database.prepare('select count(*) as n from sysstatus_change_log').get() as { n: number }).n;
-    } finally {
-      database.close();
-    }
-  };
+  const logRows = () => rowCount(file, 'sysstatus_change_log');
   const before = logRows();
   let returned = 0;
   const commits = USERS.map((user, i) => store.transaction((tx) => tx.writeOpens(TENANT, [open(user, 2_000_000_000 + i)])).then(() => returned++));
