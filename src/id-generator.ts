@@ -7,7 +7,7 @@ const SNOWFLAKE_EPOCH_MS = 1_288_834_974_657n;
 /** Makes the IDs the server assigns. Random parts come from crypto; time from the clock. */
 export class IdGenerator {
   private lastId = 0n;
-  private readonly node = BigInt(randomInt(1024));
+  private node: bigint;
   private sequence = 0n;
 
   /** Random bytes drawn 4 KiB at a time: one draw per request costs more than the rest of its log id. */
@@ -17,9 +17,19 @@ export class IdGenerator {
   private stampSecond = Number.NaN;
   private stamp = '';
 
-  constructor(private readonly clock: Clock) {}
+  /** `node`: the id's 10 machine bits (random unless a test fixes them). */
+  constructor(
+    private readonly clock: Clock,
+    node = randomInt(1024),
+  ) {
+    this.node = BigInt(node);
+  }
 
-  /** A 19-digit, increasing decimal id like the platform's system_status_id. */
+  /**
+   * A 19-digit, increasing decimal id like the platform's system_status_id. Ids this generator made
+   * never repeat; another generator (another node, or this process before a restart, while the
+   * clock stood still or was moved back) may have drawn the same node bits at the same clock time.
+   */
   systemStatusId(): string {
     const time = BigInt(this.clock.now()) - SNOWFLAKE_EPOCH_MS;
     this.sequence = (this.sequence + 1n) & 0xfffn;
@@ -27,6 +37,14 @@ export class IdGenerator {
     if (id <= this.lastId) id = this.lastId + 1n;
     this.lastId = id;
     return id.toString();
+  }
+
+  /** After an id was refused as taken: other node bits, so the next ids leave that generator's run. */
+  renewNode(): void {
+    let node: bigint;
+    do node = BigInt(randomInt(1024));
+    while (node === this.node);
+    this.node = node;
   }
 
   logId(): string {

@@ -20,3 +20,18 @@ test('log ids carry the clock second in Beijing time and 20 random upper-case he
   assert.ok(ids.logId().startsWith(formatLogId(clock.now(), '')));
   assert.match(ids.logId(), /^20260101080001/);
 });
+
+test('system_status_ids: two generators with the same node bits at the same clock time repeat each other, until one renews its node', () => {
+  const clock = new ControlledClock();
+  clock.freeze(Date.UTC(2026, 0, 1));
+  const first = new IdGenerator(clock, 7);
+  const second = new IdGenerator(clock, 7);
+  const made = [first.systemStatusId(), first.systemStatusId()];
+  assert.equal(second.systemStatusId(), made[0]);
+  second.renewNode();
+  const next = second.systemStatusId();
+  assert.ok(!made.includes(next));
+  // The node bits (10 above the 12-bit sequence) changed; the time bits did not.
+  assert.notEqual((BigInt(next) >> 12n) & 0x3ffn, 7n);
+  assert.equal(BigInt(next) >> 22n, BigInt(made[0]) >> 22n);
+});

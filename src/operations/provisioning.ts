@@ -116,6 +116,8 @@ async function provisionTenantRetrying(services: Services, spec: SeedTenant): Pr
       return await provisionTenant(services, spec);
     } catch (error) {
       if (!(error instanceof ConflictError) || attempt >= 3) throw error;
+      // A status id the store holds already (see retryingTakenIds).
+      if (error.rule === 'primary_key') services.ids.renewNode();
     }
   }
 }

@@ -2,7 +2,9 @@
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import { ControlError } from '../../src/emulator/control-error.js';
+import { IdGenerator } from '../../src/id-generator.js';
 import { createApp } from '../../src/operations/apps/create-app.js';
+import { createSystemStatus } from '../../src/operations/system-statuses/create-system-status.js';
 import { createTenant } from '../../src/operations/tenants/create-tenant.js';
 import { createUser } from '../../src/operations/users/create-user.js';
 import type { Services } from '../../src/operations/context.js';
@@ -70,6 +72,20 @@ describeEachEngine('racing provisioning calls', (engine) => {
       const resolved = await t.services.store.resolveUserIds(stored, 'open_id', [openId]);
       assert.deepEqual(resolved.get(openId), { kind: 'user', user_id: `together-${round}`, resigned: false, visible: true }, `round ${round}`);
     }
+  });
+
+  it('a status id another generator made at the same clock time is drawn again, not refused', async () => {
+    // Two processes over one data folder (or two nodes) with the same node bits, the clock standing still.
+    const first = { ...t.services, ids: new IdGenerator(t.clock, 7) };
+    const second = { ...t.services, ids: new IdGenerator(t.clock, 7) };
+    const made = await createSystemStatus(first, ACME, { title: 'Twin one', icon_key: 'Coffee', priority: 7 });
+    const again = await createSystemStatus(second, ACME, { title: 'Twin two', icon_key: 'Coffee', priority: 8 });
+    assert.notEqual(again.system_status_id, made.system_status_id);
+    assert.match(again.system_status_id, /^\d{19}$/);
+    assert.deepEqual(
+      (await t.services.store.listSystemStatuses(ACME)).filter((status) => status.title.startsWith('Twin')).map((status) => status.title).sort(),
+      ['Twin one', 'Twin two'],
+    );
   });
 
   it('a check lost to a concurrent writer still answers conflict: the database refuses the row', async () => {
