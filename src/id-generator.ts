@@ -39,8 +39,14 @@ export class IdGenerator {
     return id.toString();
   }
 
-  /** After an id was refused as taken: other node bits, so the next ids leave that generator's run. */
+  /**
+   * After an id was refused as taken: other node bits, and the next ids past every id the old bits
+   * make at this clock time, so that they neither repeat that run nor go back (ids stay increasing).
+   */
   renewNode(): void {
+    const time = BigInt(this.clock.now()) - SNOWFLAKE_EPOCH_MS;
+    const endOfRun = (time << 22n) | (this.node << 12n) | 0xfffn;
+    if (this.lastId < endOfRun) this.lastId = endOfRun;
     let node: bigint;
     do node = BigInt(randomInt(1024));
     while (node === this.node);

@@ -28,10 +28,23 @@ test('system_status_ids: two generators with the same node bits at the same cloc
   const second = new IdGenerator(clock, 7);
   const made = [first.systemStatusId(), first.systemStatusId()];
   assert.equal(second.systemStatusId(), made[0]);
+  let last = BigInt(second.systemStatusId());
   second.renewNode();
   const next = second.systemStatusId();
   assert.ok(!made.includes(next));
-  // The node bits (10 above the 12-bit sequence) changed; the time bits did not.
-  assert.notEqual((BigInt(next) >> 12n) & 0x3ffn, 7n);
+  // Past the old node bits' whole run (the 10 bits above the 12-bit sequence), the time bits kept.
+  assert.ok(BigInt(next) > ((BigInt(made[0]) >> 12n) << 12n | 0xfffn));
   assert.equal(BigInt(next) >> 22n, BigInt(made[0]) >> 22n);
+  assert.ok(BigInt(next) > last);
+  last = BigInt(next);
+  // However often it renews, whatever bits it draws: never a repeat, never going back.
+  const seen = new Set([next]);
+  for (let round = 0; round < 500; round++) {
+    if (round % 3 === 0) second.renewNode();
+    const id = BigInt(second.systemStatusId());
+    assert.ok(id > last);
+    last = id;
+    seen.add(String(id));
+  }
+  assert.equal(seen.size, 501);
 });
