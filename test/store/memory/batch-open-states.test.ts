@@ -91,5 +91,12 @@ test('batchOpenStates gives the same plan as every stored open, ties and toggles
       if (opens.length > 0 || state.sync_preference !== undefined) full.set(user_id, state);
     }
     assert.deepEqual(planBatchOpen(status, entries, reduced, NOW_MS), planBatchOpen(status, entries, full, NOW_MS), `round ${round}`);
+    // Beyond the plan, what the store promises: the same users (an active open, sync off or not, or a
+    // toggle of this status), this status's open in full, and the toggle.
+    assert.deepEqual([...reduced.keys()].sort(), [...full.keys()].sort(), `round ${round}: users`);
+    for (const [user_id, state] of full) {
+      assert.deepEqual(reduced.get(user_id)?.open, state.open, `round ${round}, ${user_id}: open`);
+      assert.equal(reduced.get(user_id)?.sync_preference, state.sync_preference, `round ${round}, ${user_id}: toggle`);
+    }
   }
 });
