@@ -91,12 +91,6 @@ function outranks(entries: OpenEntries, at: number, best: number): boolean {
   return outranksBy((entries[at] as OpenDefinition).priority, entries[at + 2] as number, (entries[best] as OpenDefinition).priority, entries[best + 2] as number);
 }
 
-/** Whether any of a user's opens is active. */
-function hasActive(entries: OpenEntries | undefined, nowSeconds: number): boolean {
-  if (entries) for (let at = 0; at < entries.length; at += OPEN_STRIDE) if ((entries[at + 1] as number) > nowSeconds) return true;
-  return false;
-}
-
 /** The open's sync as the user has it: their toggle for its status, else the status's default. */
 function syncOnOf(preferences: Map<string, { sync_on: boolean }> | undefined, definition: OpenDefinition): boolean {
   return preferences?.get(definition.system_status_id)?.sync_on ?? definition.open_by_default;
@@ -630,9 +624,11 @@ export class MemoryRepository implements StoreTransaction {
       let best = -1;
       let bestPriority = 0;
       let bestOpenedAt = 0;
+      let active = false;
       if (entries) {
         for (let at = 0; at < entries.length; at += OPEN_STRIDE) {
           if ((entries[at + 1] as number) <= nowSeconds) continue;
+          active = true;
           const definition = entries[at] as OpenDefinition;
           if (definition.system_status_id === statusId) {
             own = at;
@@ -648,7 +644,7 @@ export class MemoryRepository implements StoreTransaction {
       }
       const preference = preferences?.get(statusId);
       // A user with no active open (sync off ones count) and no toggle of this status is left out.
-      if (own < 0 && best < 0 && preference === undefined && !hasActive(entries, nowSeconds)) continue;
+      if (!active && preference === undefined) continue;
       const open = own < 0 ? undefined : storedOpen(userId, entries![own] as OpenDefinition, entries![own + 1] as number, entries![own + 2] as number, syncOnOf(preferences, entries![own] as OpenDefinition));
       const ranked: OpenRank[] = [];
       const rank = best < 0 ? undefined : rankAt(entries!, best, true);
