@@ -448,19 +448,17 @@ function decodeBody(header: Header, parts: readonly BodyPart[], keepIdArrays: bo
     }
     throw new ImageError('state image: a segment out of range');
   };
+  /** A segment as a typed array of `Typed`'s elements, over the same bytes. */
+  const typed =
+    <T>(Typed: { new (buffer: ArrayBufferLike, offset: number, length: number): T; BYTES_PER_ELEMENT: number }) =>
+    (index: number): T => {
+      const bytes = view(index);
+      return new Typed(bytes.buffer, bytes.byteOffset, bytes.length / Typed.BYTES_PER_ELEMENT);
+    };
   const u8 = view;
-  const u16 = (index: number) => {
-    const bytes = view(index);
-    return new Uint16Array(bytes.buffer, bytes.byteOffset, bytes.length / 2);
-  };
-  const u32 = (index: number) => {
-    const bytes = view(index);
-    return new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
-  };
-  const i32 = (index: number) => {
-    const bytes = view(index);
-    return new Int32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
-  };
+  const u16 = typed(Uint16Array);
+  const u32 = typed(Uint32Array);
+  const i32 = typed(Int32Array);
   const text = (index: number) => {
     const bytes = view(index);
     return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8');
