@@ -7,7 +7,12 @@ export type { JournalEntry } from './journal-entry.js';
 /** What a request carried and its answer, as the journal shows them. */
 export type JournalDetails = Pick<JournalEntry, 'request' | 'response'>;
 
-/** The five parts of a request's details as JSON texts (JSON never holds a raw NUL: it is escaped). */
+/**
+ * The five parts of a request's details as texts without a raw NUL: JSON (which escapes it), or, for
+ * two parts, the form they had on the wire, which is cheaper to keep and is parsed on read:
+ * - the query as `?` and the query string, when it needs no decoding and names no secret;
+ * - the response headers as Node wrote them (`HTTP/1.1 200 OK\r\n…`), when they name no secret.
+ */
 export type DetailTexts = [requestHeaders: string, query: string, requestBody: string, responseHeaders: string, responseBody: string];
 
 /**
@@ -48,15 +53,47 @@ export function parseText(text: string): unknown {
 
 const isSpan = (details: StoredEntry['details']): details is RingSpan => 'start' in details;
 
+/** The query string as sent, by name (validation converts types; the journal shows what the client wrote). */
+export function rawQuery(search: string): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [key, value] of new URLSearchParams(search)) {
+    const existing = out[key];
+    out[key] = existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value];
+  }
+  return out;
+}
+
+/** Fields Node adds to every answer by itself; the journal shows the ones the server set. */
+const NODE_ADDED = new Set(['date', 'connection', 'keep-alive', 'transfer-encoding']);
+
+/** A header block as Node wrote it, by lower-case name; a repeated field's values joined by commas. */
+function wireHeaders(block: string): Record<string, string> {
+  const fields = new Map<string, string>();
+  for (const line of block.split('\r\n').slice(1)) {
+    const colon = line.indexOf(':');
+    if (colon <= 0) continue;
+    const name = line.slice(0, colon).toLowerCase();
+    if (NODE_ADDED.has(name)) continue;
+    const value = line.slice(colon + 1).trim();
+    const earlier = fields.get(name);
+    fields.set(name, earlier === undefined ? value : `${earlier}, ${value}`);
+  }
+  return Object.fromEntries(fields);
+}
+
 function parseDetails(text: string): JournalDetails {
-  const [requestHeaders, query, requestBody, responseHeaders, responseBody] = text.split(SEPARATOR).map(parseText) as [
-    Record<string, string>,
-    Record<string, unknown>,
-    unknown,
-    Record<string, string>,
-    unknown,
-  ];
-  return { request: { headers: requestHeaders, query, body: requestBody }, response: { headers: responseHeaders, body: responseBody } };
+  const [requestHeaders, query, requestBody, responseHeaders, responseBody] = text.split(SEPARATOR);
+  return {
+    request: {
+      headers: parseText(requestHeaders) as Record<string, string>,
+      query: query.startsWith('?') ? rawQuery(query.slice(1)) : (parseText(query) as Record<string, unknown>),
+      body: parseText(requestBody),
+    },
+    response: {
+      headers: responseHeaders.startsWith('HTTP/') ? wireHeaders(responseHeaders) : (parseText(responseHeaders) as Record<string, string>),
+      body: parseText(responseBody),
+    },
+  };
 }
 
 export interface JournalQuery {

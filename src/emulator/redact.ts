@@ -7,36 +7,54 @@ const SECRET_KEYS = new Set(['app_secret', 'tenant_access_token', 'app_access_to
 /** Header names spell keys with dashes and often an `X-` prefix: `X-App-Secret` is `app_secret`. */
 const spellsSecret = (lower: string) => SECRET_KEYS.has(lower.replace(/-/g, '_').replace(/^x_/, ''));
 
-// Every request asks about the same few names; the memo is bounded, as clients choose the names.
-const secretHeaderMemo = new Map<string, boolean>();
-function isSecretHeader(lower: string): boolean {
-  let secret = secretHeaderMemo.get(lower);
-  if (secret === undefined) {
-    secret = spellsSecret(lower);
-    if (secretHeaderMemo.size < 512) secretHeaderMemo.set(lower, secret);
-  }
-  return secret;
-}
-
 /** Keeps the token's kind (t-/u-) so a reader can tell what was sent, and nothing else of it. */
 function redactAuthorization(value: string): string {
   const match = /^(Bearer\s+)?(t-|u-)?/.exec(value);
   return `${match?.[1] ?? ''}${match?.[2] ?? ''}${REDACTED}`;
 }
 
-export function redactHeaders(headers: Record<string, unknown>): Record<string, string> {
-  const out: Record<string, string> = {};
+/** Text as a JSON string: most header names and values need no escapes, and skip JSON.stringify. */
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+const quoted = (text: string) => (NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : `"${text}"`);
+
+/** What a header name shows as: its lower-case name as a JSON key, and how its value is kept. */
+interface HeaderName {
+  key: string;
+  value: 'kept' | 'redacted' | 'authorization';
+}
+
+// Every request sends the same few names; the memo is bounded, as clients choose the names.
+const headerNames = new Map<string, HeaderName>();
+function headerName(name: string): HeaderName {
+  let known = headerNames.get(name);
+  if (known === undefined) {
+    const lower = name.toLowerCase();
+    const value = lower === 'authorization' ? 'authorization' : lower === 'cookie' || lower === 'set-cookie' || spellsSecret(lower) ? 'redacted' : 'kept';
+    known = { key: `${quoted(lower)}:`, value };
+    if (headerNames.size < 512) headerNames.set(name, known);
+  }
+  return known;
+}
+
+/**
+ * Headers as a JSON object text, names in lower case, credentials redacted. Written as text rather
+ * than a redacted copy then stringified: every Open API request pays this twice.
+ */
+export function redactedHeadersJson(headers: Record<string, unknown>): string {
+  let out = '';
   for (const name in headers) {
     const value = headers[name];
     if (value === undefined) continue;
     const text = Array.isArray(value) ? value.join(', ') : String(value);
-    const lower = name.toLowerCase();
-    if (lower === 'authorization') out[lower] = redactAuthorization(text);
-    else if (lower === 'cookie' || lower === 'set-cookie' || isSecretHeader(lower)) out[lower] = REDACTED;
-    else out[lower] = text;
+    const known = headerName(name);
+    const shown = known.value === 'kept' ? quoted(text) : known.value === 'redacted' ? `"${REDACTED}"` : quoted(redactAuthorization(text));
+    out += `${out === '' ? '{' : ','}${known.key}${shown}`;
   }
-  return out;
+  return out === '' ? '{}' : `${out}}`;
 }
+
+/** A query or body key that carries a credential. */
+export const isSecretKey = (key: string) => SECRET_KEYS.has(key);
 
 /** A deep copy with every secret-bearing field replaced: bodies, and query strings (same keys). */
 export function redactBody(value: unknown): unknown {

@@ -5,9 +5,9 @@ import { PlatformError } from '../domain/errors.js';
 import type { Services } from '../operations/context.js';
 import { apiOfRoute, isTokenApi, type JournalApiId } from './api-ids.js';
 import type { FaultRule, FaultRules } from './faults.js';
-import { type DetailTexts, type Journal, parseText } from './journal.js';
+import { type DetailTexts, type Journal, parseText, rawQuery } from './journal.js';
 import type { Metrics } from './metrics.js';
-import { redactBody, redactHeaders, redactQuery } from './redact.js';
+import { isSecretKey, redactBody, redactedHeadersJson, redactQuery } from './redact.js';
 
 interface Trace {
   time: number;
@@ -72,14 +72,39 @@ function namedUsers(request: FastifyRequest): string[] {
 
 const isOpenApi = (request: FastifyRequest) => request.url.startsWith('/open-apis/');
 
-/** The query string as sent (validation converts types; the journal shows what the client wrote). */
-function rawQuery(search: string): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
-  for (const [key, value] of new URLSearchParams(search)) {
-    const existing = out[key];
-    out[key] = existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value];
+const NO_QUERY = { text: '{}', userIdType: null };
+
+/** A query string that needs no decoding (no `%` or `+`): kept as sent, if it names no secret. */
+const PLAIN_QUERY = /^[\w.~=&-]*$/;
+
+/** The query as the journal keeps it (DetailTexts), and its user_id_type when given once. */
+function journalQuery(search: string): { text: string; userIdType: string | null } {
+  if (PLAIN_QUERY.test(search)) {
+    let userIdType: string | undefined;
+    let repeated = false;
+    let secret = false;
+    for (const pair of search.split('&')) {
+      const equals = pair.indexOf('=');
+      const key = equals < 0 ? pair : pair.slice(0, equals);
+      if (isSecretKey(key)) secret = true;
+      else if (key === 'user_id_type') {
+        repeated = userIdType !== undefined;
+        userIdType = equals < 0 ? '' : pair.slice(equals + 1);
+      }
+    }
+    if (!secret) return { text: `?${search}`, userIdType: repeated ? null : (userIdType ?? null) };
   }
-  return out;
+  const query = rawQuery(search);
+  return { text: JSON.stringify(redactQuery(query)), userIdType: stringOrUndefined(query.user_id_type) ?? null };
+}
+
+/** A header block that could carry a credential is judged field by field at once. */
+const MAY_NAME_SECRET_HEADER = /authorization|cookie|secret|token|ticket/i;
+
+/** The answer's headers for the journal: as Node wrote them when they name no secret (DetailTexts). */
+function journalResponseHeaders(reply: FastifyReply): string {
+  const block = (reply.raw as { _header?: unknown })._header;
+  return typeof block === 'string' && !MAY_NAME_SECRET_HEADER.test(block) ? block : redactedHeadersJson(reply.getHeaders());
 }
 
 type Done = (error?: Error) => void;
@@ -93,9 +118,7 @@ export function journalHooks(services: Services, journal: Journal, metrics: Metr
     const { payload, bodyText } = trace;
     const url = request.url;
     const mark = url.indexOf('?');
-    const search = mark < 0 ? '' : url.slice(mark + 1);
-    const query = search === '' ? {} : rawQuery(search);
-    const redactedQuery = search === '' ? query : redactQuery(query);
+    const query = mark < 0 ? NO_QUERY : journalQuery(url.slice(mark + 1));
     // request.body is undefined when the body was empty, or was not JSON and failed to parse.
     const body = request.body;
     const requestBody = body === undefined ? 'null' : journalBodyText(bodyText, () => body);
@@ -107,10 +130,10 @@ export function journalHooks(services: Services, journal: Journal, metrics: Metr
       else responseBody = JSON.stringify(parseText(payload));
     }
     const details: DetailTexts = [
-      JSON.stringify(redactHeaders(request.headers)),
-      JSON.stringify(redactedQuery),
+      redactedHeadersJson(request.headers),
+      query.text,
       requestBody,
-      JSON.stringify(redactHeaders(reply.getHeaders())),
+      journalResponseHeaders(reply),
       responseBody,
     ];
     const code = codeOf(payload);
@@ -123,7 +146,7 @@ export function journalHooks(services: Services, journal: Journal, metrics: Metr
       api,
       app_id: appId,
       tenant_key: tenantKey,
-      user_id_type: stringOrUndefined(query.user_id_type) ?? null,
+      user_id_type: query.userIdType,
       method: request.method,
       path: mark < 0 ? url : url.slice(0, mark),
       status,

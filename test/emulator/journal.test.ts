@@ -121,4 +121,33 @@ describe('journal', () => {
     assert.equal(escaped.code, 0);
     assert.ok(!JSON.stringify(escaped).includes(secret));
   });
+
+  it('shows headers and queries as sent and answered, whichever form the journal kept them in', async () => {
+    const wanted = (headers: Record<string, unknown>) =>
+      Object.fromEntries(Object.entries(headers).filter(([name]) => !['date', 'connection', 'keep-alive', 'transfer-encoding'].includes(name)));
+    // A plain query (kept as sent), a repeated user_id_type, and a header value JSON must escape.
+    const note = 'say "hi" \\ back';
+    const listed = await t.request({ url: `${STATUSES_URL}?page_size=2&user_id_type=open_id&user_id_type=union_id&flag`, token, headers: { 'x-note': note } });
+    const [plain] = (await control(t, 'GET', '/journal?limit=1')).json().entries;
+    assert.deepEqual(plain.request.query, { page_size: '2', user_id_type: ['open_id', 'union_id'], flag: '' });
+    assert.equal(plain.user_id_type, null);
+    assert.equal(plain.request.headers['x-note'], note);
+    assert.deepEqual(plain.response.headers, wanted(listed.headers));
+    assert.equal(plain.response.headers['x-tt-logid'], plain.log_id);
+
+    // A query that needs decoding is parsed and judged at once; user_id_type given once is the entry's.
+    await t.request({ url: `${STATUSES_URL}?page_size=2&user_id_type=open_id&note=a+b%21`, token });
+    const [decoded] = (await control(t, 'GET', '/journal?limit=1')).json().entries;
+    assert.deepEqual(decoded.request.query, { page_size: '2', user_id_type: 'open_id', note: 'a b!' });
+    assert.equal(decoded.user_id_type, 'open_id');
+
+    // An answer whose headers name a secret (a fault rule's) is redacted field by field.
+    await control(t, 'POST', '/faults', { api: 'list', times: 1, response: { status: 500, code: 1000, msg: 'x', headers: { 'x-app-secret': 's3cr3t-h', 'x-other': 'kept' } } });
+    const faulted = await t.request({ url: `${STATUSES_URL}?page_size=2`, token });
+    assert.equal(faulted.statusCode, 500);
+    const [redacted] = (await control(t, 'GET', '/journal?limit=1')).json().entries;
+    assert.equal(redacted.response.headers['x-app-secret'], '[redacted]');
+    assert.deepEqual(redacted.response.headers, { ...wanted(faulted.headers), 'x-app-secret': '[redacted]' });
+    assert.ok(!JSON.stringify(redacted).includes('s3cr3t-h'));
+  });
 });
