@@ -25,7 +25,7 @@ export function instrumentStore(store: Store, metrics: Metrics): Store {
       timed[name] = method;
       continue;
     }
-    const histogram = metrics.store.labels({ operation: name });
+    const histogram = metrics.storeOperation(name);
     timed[name] = (...args: unknown[]) => {
       const started = performance.now();
       const result = method(...args);
