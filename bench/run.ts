@@ -501,17 +501,23 @@ function machine(): string {
   return `${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, ${osType()} ${release()}`;
 }
 
+/** A ratio as the targets table shows it: two decimals, three where two would round across the bound (0.597 is not 0.60). */
+function ratioAgainst(value: number, bound: number): string {
+  const two = value.toFixed(2);
+  return Number(two) >= bound === value >= bound ? two : value.toFixed(3);
+}
+
 function targets(report: BenchReport): BenchReport['targets'] {
   const list: BenchReport['targets'] = [];
   const open50 = report.scenarios.find((s) => s.id === 'batch_open_50');
   if (open50) {
     const share = open50.sysstatus.rps / open50.baseline.rps;
-    list.push({ name: 'batch_open 50 users vs bare Fastify', target: '≥ 0.40×', measured: `${share.toFixed(2)}×`, met: share >= 0.4 });
+    list.push({ name: 'batch_open 50 users vs bare Fastify', target: '≥ 0.40×', measured: `${ratioAgainst(share, 0.4)}×`, met: share >= 0.4 });
     const cpuShare = open50.baseline.cpuMsPerRequest / open50.sysstatus.cpuMsPerRequest;
     list.push({
       name: 'batch_open 50 users vs bare Fastify, by server CPU per request',
       target: '≥ 0.40× (same target, noise-resistant measure)',
-      measured: `${cpuShare.toFixed(2)}× (${open50.sysstatus.cpuMsPerRequest.toFixed(2)} vs ${open50.baseline.cpuMsPerRequest.toFixed(2)} ms)`,
+      measured: `${ratioAgainst(cpuShare, 0.4)}× (${open50.sysstatus.cpuMsPerRequest.toFixed(2)} vs ${open50.baseline.cpuMsPerRequest.toFixed(2)} ms)`,
       met: cpuShare >= 0.4,
     });
     list.push({ name: `batch_open 50 users p99 at ${report.connections} connections`, target: '≤ 20 ms', measured: `${open50.sysstatus.p99} ms`, met: open50.sysstatus.p99 <= 20 });
@@ -527,7 +533,7 @@ function targets(report: BenchReport): BenchReport['targets'] {
     if (!scenario) continue;
     const share = scenario.sysstatus.rps / scenario.baseline.rps;
     const cpuShare = scenario.baseline.cpuMsPerRequest / scenario.sysstatus.cpuMsPerRequest;
-    list.push({ name: `${name} vs bare Fastify`, target: `≥ ${wanted.toFixed(2)}×`, measured: `${share.toFixed(2)}× (by CPU ${cpuShare.toFixed(2)}×)`, met: share >= wanted });
+    list.push({ name: `${name} vs bare Fastify`, target: `≥ ${wanted.toFixed(2)}×`, measured: `${ratioAgainst(share, wanted)}× (by CPU ${ratioAgainst(cpuShare, wanted)}×)`, met: share >= wanted });
   }
   // The issue's bounds: the peak under load on the throughput tenant; at rest and at start with 1M users.
   const mb = (mib: number) => mib * 1.048576;
