@@ -1,0 +1,39 @@
+// Headers as the journal keeps them: JSON text written directly must read back as the redacted
+// object it stands for, whatever the names and values.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { redactedHeadersJson } from '../../src/emulator/redact.js';
+
+/** What the text must parse to: lower-case names, the last value of a repeated name, credentials redacted. */
+function expected(headers: Record<string, string | string[]>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    const lower = name.toLowerCase();
+    const text = Array.isArray(value) ? value.join(', ') : value;
+    const key = lower.replace(/-/g, '_').replace(/^x_/, '');
+    if (lower === 'authorization') out[lower] = `${/^(Bearer\s+)?(t-|u-)?/.exec(text)!.slice(1).join('')}[redacted]`;
+    else if (['cookie', 'set-cookie'].includes(lower) || ['app_secret', 'tenant_access_token', 'app_access_token', 'user_access_token', 'refresh_token', 'app_ticket'].includes(key)) out[lower] = '[redacted]';
+    else out[lower] = text;
+  }
+  return out;
+}
+
+test('header JSON reads back as the redacted headers, for any names and values', () => {
+  let seed = 11;
+  const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+  const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)];
+  const names = ['host', 'Content-Type', 'authorization', 'Authorization', 'X-App-Secret', 'app_ticket', 'cookie', 'set-cookie', 'x-refresh-token', 'x-note', 'X-Note', 'user-agent'];
+  const pieces = ['plain', 'Bearer t-abc', 'u-xyz', 'say "hi"', 'back\\slash', 'tab\there', 'nul\u0000', '状态', 'lone \ud800 surrogate', ''];
+  for (let round = 0; round < 500; round++) {
+    const headers: Record<string, string | string[]> = {};
+    const count = Math.floor(random() * 6);
+    for (let i = 0; i < count; i++) {
+      const value = Array.from({ length: 1 + Math.floor(random() * 3) }, () => pick(pieces)).join(' ');
+      headers[pick(names)] = random() < 0.2 ? [value, pick(pieces)] : value;
+    }
+    const text = redactedHeadersJson(headers);
+    assert.deepEqual(JSON.parse(text), expected(headers), text);
+  }
+  assert.equal(redactedHeadersJson({}), '{}');
+  assert.equal(redactedHeadersJson({ authorization: 'Bearer t-secret-token' }), '{"authorization":"Bearer t-[redacted]"}');
+});
