@@ -25,12 +25,12 @@ export function instrumentStore(store: Store, metrics: Metrics): Store {
       timed[name] = method;
       continue;
     }
-    const histogram = metrics.storeOperation(name);
+    const durations = metrics.storeOperation(name);
     timed[name] = (...args: unknown[]) => {
       const started = performance.now();
       const result = method(...args);
       if (!(result instanceof Promise)) return result;
-      const observe = () => histogram.observe((performance.now() - started) / 1000);
+      const observe = () => durations.observe((performance.now() - started) / 1000);
       return result.then(
         (value: unknown) => {
           observe();
