@@ -133,10 +133,12 @@ export class ExpiryScheduler {
     for (let i = 0; i < userIds.length; i++) {
       const userId = userIds[i];
       const endTime = endTimes[i];
-      // Re-opened with the same end_time: its queued entry is still there.
-      if (tracked.ends.get(userId) === endTime) continue;
+      const known = tracked.ends.get(userId);
+      if (known === endTime) continue;
       this.current.set(tracked, userId, endTime);
-      this.heap.push(endTime, tracked, userId);
+      // The user's earliest queued entry is at or before `known`: a later end_time needs no entry of
+      // its own, that one moves on to it when it surfaces. Under re-opens this halves the pushes.
+      if (known === undefined || endTime < known) this.heap.push(endTime, tracked, userId);
     }
     // Superseded and closed entries are dropped when they surface; under steady re-opens they would
     // pile up until their end_times, so the heap is rebuilt from the live index before they outnumber it.
@@ -190,8 +192,12 @@ export class ExpiryScheduler {
       const due: Pending[] = [];
       while (this.heap.size > 0 && this.heap.peekKey() === endTime) {
         const { first: status, second: userId } = this.heap.pop()!;
-        // Superseded (re-opened with another end_time, closed, or tracked anew since): not due.
-        if (status.ends.get(userId) !== endTime) continue;
+        const tracked = status.ends.get(userId);
+        if (tracked !== endTime) {
+          // Re-opened until later: due then. Closed, or re-opened until sooner (queued anew): not due.
+          if (tracked !== undefined && tracked > endTime) this.heap.push(tracked, status, userId);
+          continue;
+        }
         this.current.delete(status.tenant_key, status.system_status_id, userId);
         due.push({ end_time: endTime, tenant_key: status.tenant_key, user_id: userId, system_status_id: status.system_status_id });
       }

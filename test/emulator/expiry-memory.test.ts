@@ -35,4 +35,31 @@ describeEachEngine('the expiry index', (engine) => {
     assert.equal(expired[0].at, (T0_S + 60 + rounds) * 1000);
     assert.deepEqual(t.app.emulator.expiry.size, { tracked: 0, queued: 0 });
   });
+
+  it('an open re-opened until later, then sooner, then later again expires once, at its last end_time', async () => {
+    const statusId = ids['出差'];
+    const base = Math.floor((await control(t, 'GET', '/clock')).json().now / 1000);
+    const history = async () =>
+      (await control(t, 'GET', `/tenants/${ACME}/events/history?types=expired`)).json().events.filter(
+        (event: { type: string; system_status_id: string }) => event.type === 'expired' && event.system_status_id === statusId,
+      );
+    const seen = (await history()).length;
+    for (const end of [base + 100, base + 300, base + 50, base + 200]) {
+      assert.equal((await batchOpen(t, token, statusId, [{ user_id: 'u002', end_time: end }])).json().code, 0);
+    }
+    await t.app.emulator.expiry.idle();
+    // Past every earlier end_time but the last: nothing has expired.
+    await control(t, 'POST', '/clock', { action: 'advance', ms: 150_000 });
+    await t.app.emulator.expiry.idle();
+    assert.equal((await history()).length, seen);
+    assert.equal(t.app.emulator.expiry.size.tracked, 1);
+
+    await control(t, 'POST', '/clock', { action: 'advance', ms: 200_000 });
+    await t.app.emulator.expiry.idle();
+    const expired = (await history()).slice(seen);
+    assert.equal(expired.length, 1);
+    assert.deepEqual(expired[0].user_ids, ['u002']);
+    assert.equal(expired[0].at, (base + 200) * 1000);
+    assert.deepEqual(t.app.emulator.expiry.size, { tracked: 0, queued: 0 });
+  });
 });

@@ -38,7 +38,7 @@ export async function batchOpen(
     const plan = planBatchOpen(status, entries, states, nowMs);
     await tx.writeOpens(
       tenantKey,
-      plan.writes.map((write) => ({ ...write.open, user_id: write.user_id })),
+      plan.writes.map((write) => write.open),
     );
     return plan;
   });
