@@ -316,7 +316,8 @@ export class OpensTable implements TableState<OpenRow> {
     const previous = OpensTable.row(row.tenant_key, row.user_id, entries, at);
     entries[at] = definition;
     entries[at + 1] = row.end_time;
-    entries[at + 2] = row.opened_at;
+    // A re-open keeps opened_at: rewritten, the same value would be boxed anew (long-lived, so promoted).
+    if (entries[at + 2] !== row.opened_at) entries[at + 2] = row.opened_at;
     return previous;
   }
 
