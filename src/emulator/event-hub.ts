@@ -20,7 +20,7 @@ type NewEvent = Omit<StatusEvent, 'id'> | Omit<DisplayEvent, 'id'>;
 interface Kept {
   first: number;
   count: number;
-  change: StatusChangeEvent | undefined;
+  change: Omit<StatusChangeEvent, 'end_times'> | undefined;
   event: EmulatorEvent | undefined;
 }
 
@@ -93,10 +93,15 @@ export class EventHub {
     }
   }
 
-  /** A committed change and what it did to displays: kept as it is (operations never modify a change they emitted). */
+  /**
+   * A committed change and what it did to displays, its arrays kept as they are (operations never
+   * modify a change they emitted); without its end_times, the expiry index's and no event's, which
+   * would otherwise outlive the young generation with it.
+   */
   publishChange(change: StatusChangeEvent): void {
     const count = 1 + displayEventsOf(change.shown_changes);
-    const kept: Kept = { first: this.lastId + 1, count, change, event: undefined };
+    const { type, tenant_key, system_status_id, user_ids, shown_changes, at } = change;
+    const kept: Kept = { first: this.lastId + 1, count, change: { type, tenant_key, system_status_id, user_ids, shown_changes, at }, event: undefined };
     this.lastId += count;
     this.keep(change.tenant_key, kept);
     this.emit(kept, change.tenant_key);
