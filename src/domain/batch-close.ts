@@ -19,6 +19,8 @@ export interface BatchClosePlan {
   shown_changes: ShownChange[];
 }
 
+const NO_OPENS: readonly OpenRank[] = [];
+
 /** Decides a batch_close. Closing a status that is not open for a user succeeds and changes nothing. */
 export function planBatchClose(
   systemStatusId: string,
@@ -44,14 +46,20 @@ export function planBatchClose(
   const removes: string[] = [];
   const shown_changes: ShownChange[] = [];
   for (const userId of [...users].sort()) {
-    const opens = opensByUser.get(userId) ?? [];
-    const remaining = opens.filter((open) => open.system_status_id !== systemStatusId);
-    if (remaining.length !== opens.length) removes.push(userId);
-    // An open past its end_time is not open: its expiry already told, a close has nothing to tell.
-    const was_open = opens.some((open) => open.system_status_id === systemStatusId && isActive(open, nowSeconds));
+    const opens = opensByUser.get(userId) ?? NO_OPENS;
+    // Without a copy of the rest: this runs for every user of a batch.
+    let stored = false;
+    let was_open = false;
+    for (const open of opens) {
+      if (open.system_status_id !== systemStatusId) continue;
+      stored = true;
+      // An open past its end_time is not open: its expiry already told, a close has nothing to tell.
+      if (isActive(open, nowSeconds)) was_open = true;
+    }
+    if (stored) removes.push(userId);
     closes.push({ user_id: userId, was_open });
     const before = shownStatus(opens, nowSeconds)?.system_status_id;
-    const after = shownStatus(remaining, nowSeconds)?.system_status_id;
+    const after = stored ? shownStatus(opens, nowSeconds, systemStatusId)?.system_status_id : before;
     if (before !== after) shown_changes.push({ user_id: userId, before, after });
   }
   return { result_list, closes, removes, shown_changes };
@@ -63,9 +71,6 @@ export function planBatchClose(
  * shownStatus picks it), in their order. planBatchClose makes the same plan from it as from them all.
  */
 export function opensForClose<T extends OpenRank>(opens: readonly T[], systemStatusId: string, nowSeconds: number): T[] {
-  const shownOther = shownStatus(
-    opens.filter((open) => open.system_status_id !== systemStatusId),
-    nowSeconds,
-  );
+  const shownOther = shownStatus(opens, nowSeconds, systemStatusId);
   return opens.filter((open) => open.system_status_id === systemStatusId || open === shownOther);
 }

@@ -38,11 +38,14 @@ export function outranksBy(priority: number, openedAt: number, bestPriority: num
   return priority < bestPriority || (priority === bestPriority && openedAt > bestOpenedAt);
 }
 
-/** What the user's client shows now: the highest-priority (smallest number) active open whose sync is on. */
-export function shownStatus<T extends OpenRank>(opens: readonly T[], nowSeconds: number): T | undefined {
+/**
+ * What the user's client shows now: the highest-priority (smallest number) active open whose sync
+ * is on; with `without`, as if the open of that status were gone.
+ */
+export function shownStatus<T extends OpenRank>(opens: readonly T[], nowSeconds: number, without?: string): T | undefined {
   let best: T | undefined;
   for (const open of opens) {
-    if (!open.sync_on || !isActive(open, nowSeconds)) continue;
+    if (!open.sync_on || !isActive(open, nowSeconds) || open.system_status_id === without) continue;
     // On a tie the earlier in the list stays.
     if (!best || ranksAbove(open, best)) best = open;
   }

@@ -6,6 +6,7 @@ import { PlatformError } from '../../src/domain/errors.js';
 import { definitionForCreate, type SystemStatus } from '../../src/domain/system-status.js';
 import type { ResolvedUser } from '../../src/domain/user-resolution.js';
 import { shownStatus, type UserStatusOpen } from '../../src/domain/user-status.js';
+import { seededRandom } from '../../src/emulator/seeded-random.js';
 
 const NOW_MS = 1_767_225_600_000;
 const NOW = NOW_MS / 1000;
@@ -183,6 +184,39 @@ describe('planBatchClose', () => {
     assert.deepEqual(plan.closes, [{ user_id: 'a', was_open: false }]);
     assert.deepEqual(plan.removes, ['a']);
     assert.deepEqual(plan.shown_changes, []);
+  });
+
+  test('over random opens, each user is planned as from their opens with the closed one filtered out', () => {
+    const next = seededRandom(5);
+    const pick = <T>(values: readonly T[]) => values[Math.floor(next() * values.length)];
+    const ids = ['1', '2', '3', '4'];
+    for (let round = 0; round < 300; round++) {
+      const users = ['a', 'b', 'c', 'd', 'e', 'f'];
+      const opens = new Map(
+        users.map((id) => [
+          id,
+          ids.filter(() => next() < 0.6).map((sid) => ({
+            system_status_id: sid,
+            end_time: NOW + pick([-60, 0, 60]),
+            opened_at: NOW_MS - pick([0, 1000]),
+            priority: pick([0, 1, 2]),
+            sync_on: next() < 0.7,
+          })),
+        ]),
+      );
+      const closed = pick(ids);
+      const plan = planBatchClose(closed, users.map((id) => ({ user_id: `ou_${id}`, resolved: user(id) })), opens, NOW_MS);
+      for (const id of users) {
+        const all = opens.get(id)!;
+        const remaining = all.filter((o) => o.system_status_id !== closed);
+        const at = `round ${round}, user ${id}`;
+        assert.equal(plan.removes.includes(id), remaining.length !== all.length, at);
+        assert.equal(plan.closes.find((c) => c.user_id === id)!.was_open, all.some((o) => o.system_status_id === closed && o.end_time > NOW), at);
+        const before = shownStatus(all, NOW)?.system_status_id;
+        const after = shownStatus(remaining, NOW)?.system_status_id;
+        assert.deepEqual(plan.shown_changes.find((c) => c.user_id === id), before === after ? undefined : { user_id: id, before, after }, at);
+      }
+    }
   });
 
   test('refusals and other-tenant users as in batch_open', () => {
