@@ -80,6 +80,7 @@ export function planBatchOpen(
 ): BatchOpenPlan {
   if (entries.some((entry) => entry.resolved.kind === 'other_tenant')) throw new PlatformError('other_tenant_user');
   const nowSeconds = Math.floor(nowMs / 1000);
+  // Per user: the open stored before the request, and the one its entries have written so far.
   const working = new Map<string, { opens: OpenRank[]; open?: UserStatusOpen; written?: UserOpen; before?: string; replaced: boolean }>();
   const result_list: BatchOpenPlan['result_list'] = [];
 
@@ -99,7 +100,7 @@ export function planBatchOpen(
       work = { opens: [...opens], open: state?.open, before: shownStatus(opens, nowSeconds)?.system_status_id, replaced };
       working.set(userId, work);
     }
-    const existing = work.open;
+    const existing = work.written ?? work.open;
     let next: UserOpen;
     if (existing && isActive(existing, nowSeconds)) {
       // Re-opening an active status replaces its end_time and keeps the definition it was opened with.
@@ -107,7 +108,6 @@ export function planBatchOpen(
     } else {
       next = openOf(userId, status, entry.end_time, nowMs, states.get(userId)?.sync_preference ?? status.sync_setting.is_open_by_default);
     }
-    work.open = next;
     work.written = next;
     const index = work.opens.findIndex((open) => open.system_status_id === status.system_status_id);
     if (index >= 0) work.opens[index] = next;
