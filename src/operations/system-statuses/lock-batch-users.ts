@@ -6,7 +6,7 @@ import type { AppRecord, StoreTransaction } from '../../store/store.js';
 export interface BatchUsers {
   /** Each ID of the request, resolved as the app sees it. */
   resolved: Map<string, ResolvedUser>;
-  /** The distinct users the request may change, locked, in user_id order. */
+  /** The distinct users the request may change, locked, in the order first named. */
   userIds: string[];
 }
 
@@ -26,7 +26,8 @@ export async function lockBatchUsers(
     if (user.kind === 'other_tenant') throw new PlatformError('other_tenant_user');
     if (user.kind === 'user') userIds.add(user.user_id);
   }
-  const sorted = [...userIds].sort();
-  await tx.lockUsers(app.tenant_key, sorted);
-  return { resolved, userIds: sorted };
+  // The store takes row locks in its own order (the SQL engines sort: no two batches deadlock).
+  const distinct = [...userIds];
+  await tx.lockUsers(app.tenant_key, distinct);
+  return { resolved, userIds: distinct };
 }

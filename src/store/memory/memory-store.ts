@@ -698,10 +698,14 @@ export class MemoryRepository implements StoreTransaction {
   }
 
   async writeOpens(tenantKey: string, opens: readonly StoredOpen[]) {
-    const users = this.state.users.of(tenantKey);
+    const { state } = this;
+    const users = state.users.of(tenantKey);
     for (const open of opens) {
-      if (users?.slotOf(open.user_id) === undefined) throw new ForeignKeyError(`user_system_statuses user ${open.user_id}`);
-      this.put(this.state.opens, openRow(tenantKey, open.user_id, open));
+      // A user with opens is stored (removing a user removes their opens): only a first open looks the user up.
+      if (state.opens.entries(tenantKey, open.user_id) === undefined && users?.slotOf(open.user_id) === undefined) {
+        throw new ForeignKeyError(`user_system_statuses user ${open.user_id}`);
+      }
+      this.put(state.opens, openRow(tenantKey, open.user_id, open));
     }
   }
 
