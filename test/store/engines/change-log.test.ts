@@ -204,6 +204,50 @@ test('a fold step that fails right after an append fails no commit: reported, tr
   }
 });
 
+test('after a fold the tables alone hold every open, whatever mix of opens, re-opens and closes came before', async () => {
+  const file = join(dir, 'fold-opens.sqlite');
+  const store = await openSqliteStore({ file, fold: { idleMs: 60_000, maxLogBytes: 1 << 30, stepRows: 9 } });
+  await store.insertTenant({ tenant_key: TENANT, name: 'Acme', api_permission: true, created_at: T0 });
+  await store.insertUsers(USERS.map((user_id) => ({ tenant_key: TENANT, user_id, name: user_id, resigned: false, created_at: T0 })));
+  const log = (store as unknown as { sink: { fold(): Promise<void> } }).sink;
+  const next = seededRandom(7);
+  let serial = 1_800_000_000;
+  const commit = async () => {
+    const statusId = STATUSES[Math.floor(next() * STATUSES.length)];
+    const users = USERS.filter(() => next() < 0.25);
+    if (next() < 0.65) await store.transaction((tx) => tx.writeOpens(TENANT, users.map((user) => open(user, statusId, ++serial))));
+    else await store.deleteOpens(TENANT, statusId, users);
+  };
+  const tableOpens = () => {
+    const database = new Database(file, { readonly: true });
+    try {
+      return database.prepare('select user_id, system_status_id, end_time from user_system_statuses order by user_id, system_status_id').all();
+    } finally {
+      database.close();
+    }
+  };
+  for (let round = 0; round < 8; round++) {
+    for (let i = 0; i < 15; i++) await commit();
+    // Commits while the fold runs: it writes their rows as they are when it reaches them, or leaves them to the next fold.
+    const folding = log.fold();
+    for (let i = 0; i < 3; i++) await commit();
+    await folding;
+    await log.fold();
+    const state = (await store.dump()).user_system_statuses.map((row) => ({ user_id: row.user_id, system_status_id: row.system_status_id, end_time: row.end_time }));
+    assert.ok(state.length > 0);
+    assert.deepEqual(tableOpens(), state, `round ${round}`);
+    assert.equal(rowCount(file, 'sysstatus_change_log'), 0);
+  }
+  // Abandoned with its last commits in the log only: the next process replays them, and its first fold writes them.
+  for (let i = 0; i < 15; i++) await commit();
+  const expected = await store.dump();
+  const reopened = await openSqliteStore({ file, fold: { idleMs: 60_000, maxLogBytes: 1 << 30 } });
+  await (reopened as unknown as { sink: { fold(): Promise<void> } }).sink.fold();
+  const state = expected.user_system_statuses.map((row) => ({ user_id: row.user_id, system_status_id: row.system_status_id, end_time: row.end_time }));
+  assert.deepEqual(tableOpens(), state);
+  await reopened.close();
+});
+
 test('a fold step that fails is written again when the fold goes on: no row is left out', async () => {
   const file = join(dir, 'failing-step.sqlite');
   let failures = 1;
