@@ -8,12 +8,14 @@
 // --gc also reads V8's trace of each server's collections: the bytes promoted out of the young
 // generation and the young generation's pauses, per request. Those follow what a change keeps
 // alive across a collection, and move far less with this machine's noise than CPU time does.
+// Each round starts once its server is idle, its fold of the previous round's log done: the figures
+// are the request path's. A fold within the rounds shows with --a-args/--b-args "--fold-log-bytes N".
 // Both builds must be built (npm run build in each checkout).
 import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runLoad, type LoadResult, type RequestSpec } from './load.js';
-import { freePort, httpCall, processCpuMs, runNode, type ServerProcess, startServer } from './processes.js';
+import { freePort, httpCall, processCpuMs, runNode, type ServerProcess, startServer, waitUntilIdle } from './processes.js';
 import { batchClosePool, batchOpenPool, benchSeed, LIST_PATH, TOKEN_BODY, TOKEN_PATH } from './workload.js';
 
 const { values } = parseArgs({
@@ -92,12 +94,20 @@ try {
   const slot = slots[values.scenario]?.();
   if (!slot) throw new Error(`--scenario: one of ${Object.keys(slots).join(', ')}`);
 
+  /** When each server's last round ended: its fold starts a second after its last commit. */
+  const ended = new Map<ServerProcess, number>();
   const load = async (server: ServerProcess & { token: string }, durationSec: number, requests = slot) => {
+    // Each round starts with the server's background work from its previous round done, so that
+    // none of it lands in one round or the other by timing alone (a fold in a round cost 10–25%).
+    const quietFrom = (ended.get(server) ?? 0) + 1500;
+    if (Date.now() < quietFrom) await new Promise((resolve) => setTimeout(resolve, quietFrom - Date.now()));
+    await waitUntilIdle(server.pid);
     const cpuBefore = processCpuMs(server.pid);
     // A trace line counts in the run during which it was completed (V8 writes one in pieces).
     const from = server.output().lastIndexOf('\n') + 1;
     const result: LoadResult = await runLoad({ url: server.url, connections: 50, durationSec, headers: { authorization: `Bearer ${server.token}` }, slots: [requests] });
     const completed = Math.max(1, result.completed);
+    ended.set(server, Date.now());
     const trace = server.output();
     const young = youngCollections(trace.slice(from, trace.lastIndexOf('\n') + 1));
     return {

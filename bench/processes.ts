@@ -41,6 +41,20 @@ export function processCpuMs(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
+/**
+ * Waits until the process has used no more than a clock tick of CPU in a `windowMs` window (at most
+ * `timeoutMs`): background work a round left behind (the embedded engine's fold, which starts a
+ * second after the last commit) then finishes outside the next round's measurement.
+ */
+export async function waitUntilIdle(pid: number, windowMs = 250, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const before = processCpuMs(pid);
+    await new Promise((resolve) => setTimeout(resolve, windowMs));
+    if (processCpuMs(pid) - before <= 10) return;
+  }
+}
+
 /** A port nobody listens on right now. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -11,7 +11,7 @@ import { type RawUpsertResult, dropRawUpsert, prepareRawUpsert, runRawUpsert } f
 import type { SqliteCeilingResult } from './baseline/sqlite-batch-open.js';
 import { type LoadResult, type RequestSpec, type Slot, runLoad } from './load.js';
 import { type BenchOptions, parseBenchOptions, USAGE } from './options.js';
-import { freePort, httpCall, processCpuMs, type ServerProcess, runNode, startServer, withRssSampling } from './processes.js';
+import { freePort, httpCall, processCpuMs, type ServerProcess, runNode, startServer, waitUntilIdle, withRssSampling } from './processes.js';
 import {
   type BenchReport,
   type ColdStartReport,
@@ -194,10 +194,16 @@ async function compare(options: BenchOptions, id: string, label: string, sys: Se
   const headers = { authorization: `Bearer ${token}` };
   // Besides throughput, the server's own CPU time per request: the machine's other jobs slow both
   // servers down, but barely change how much CPU a request takes.
+  let sysEnded = 0;
   const load = async (server: ServerProcess, durationSec: number) => {
+    // Every round starts once sysstatus's fold of its last round's log (a second after its last
+    // commit) is done: by timing alone it would land in a round of either server, sharing the cores.
+    if (Date.now() < sysEnded + 1500) await sleep(sysEnded + 1500 - Date.now());
+    await waitUntilIdle(sys.pid);
     const cpuBefore = processCpuMs(server.pid);
     const result = await runLoad({ url: server.url, connections: options.connections, durationSec, headers, slots });
     result.cpuMsPerRequest = (processCpuMs(server.pid) - cpuBefore) / Math.max(1, result.completed);
+    if (server === sys) sysEnded = Date.now();
     return result;
   };
   await load(sys, options.warmupSec);
