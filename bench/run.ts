@@ -195,11 +195,19 @@ async function compare(options: BenchOptions, id: string, label: string, sys: Se
   // Besides throughput, the server's own CPU time per request: the machine's other jobs slow both
   // servers down, but barely change how much CPU a request takes.
   let sysEnded = 0;
-  const load = async (server: ServerProcess, durationSec: number) => {
-    // Every round starts once sysstatus's fold of its last round's log (a second after its last
-    // commit) is done: by timing alone it would land in a round of either server, sharing the cores.
+  /** sysstatus's CPU between rounds, once the warm-up's is done: the fold of the measured rounds' logs. */
+  let foldCpuMs = 0;
+  let measuring = false;
+  // Every round starts once sysstatus's fold of its last round's log (a second after its last
+  // commit) is done: by timing alone it would land in a round of either server, sharing the cores.
+  const settle = async () => {
+    const cpuBefore = processCpuMs(sys.pid);
     if (Date.now() < sysEnded + 1500) await sleep(sysEnded + 1500 - Date.now());
     await waitUntilIdle(sys.pid);
+    if (measuring) foldCpuMs += processCpuMs(sys.pid) - cpuBefore;
+  };
+  const load = async (server: ServerProcess, durationSec: number) => {
+    await settle();
     const cpuBefore = processCpuMs(server.pid);
     const result = await runLoad({ url: server.url, connections: options.connections, durationSec, headers, slots });
     result.cpuMsPerRequest = (processCpuMs(server.pid) - cpuBefore) / Math.max(1, result.completed);
@@ -208,6 +216,8 @@ async function compare(options: BenchOptions, id: string, label: string, sys: Se
   };
   await load(sys, options.warmupSec);
   await load(base, options.warmupSec);
+  await settle();
+  measuring = true;
   const sysRuns: LoadResult[] = [];
   const baseRuns: LoadResult[] = [];
   let peakRssMiB = 0;
@@ -222,6 +232,7 @@ async function compare(options: BenchOptions, id: string, label: string, sys: Se
       }
     }
   }
+  await settle();
   const non200: Record<string, number> = {};
   const results: Record<string, number> = {};
   for (const run of sysRuns) {
@@ -234,6 +245,7 @@ async function compare(options: BenchOptions, id: string, label: string, sys: Se
     label,
     sysstatus: figures(sysRuns),
     baseline: figures(baseRuns),
+    foldCpuMsPerRequest: foldCpuMs / Math.max(1, sysRuns.reduce((sum, run) => sum + run.completed, 0)),
     sysstatusRounds: sysRuns.map((run) => run.okRps),
     baselineRounds: baseRuns.map((run) => run.okRps),
     peakRssMiB,
