@@ -192,8 +192,6 @@ const figures = (runs: LoadResult[]): Figures => ({
 /** Warms both servers up, then alternates them `rounds` times (the first to go alternates too). */
 async function compare(options: BenchOptions, id: string, label: string, sys: ServerProcess, base: ServerProcess, slots: Slot[], token: string): Promise<ScenarioReport> {
   const headers = { authorization: `Bearer ${token}` };
-  // Besides throughput, the server's own CPU time per request: the machine's other jobs slow both
-  // servers down, but barely change how much CPU a request takes.
   let sysEnded = 0;
   /** sysstatus's CPU between rounds, once the warm-up's is done: the fold of the measured rounds' logs. */
   let foldCpuMs = 0;
@@ -206,6 +204,8 @@ async function compare(options: BenchOptions, id: string, label: string, sys: Se
     await waitUntilIdle(sys.pid);
     if (measuring) foldCpuMs += processCpuMs(sys.pid) - cpuBefore;
   };
+  // Besides throughput, the server's own CPU time per request: the machine's other jobs slow both
+  // servers down, but barely change how much CPU a request takes.
   const load = async (server: ServerProcess, durationSec: number) => {
     await settle();
     const cpuBefore = processCpuMs(server.pid);

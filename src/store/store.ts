@@ -192,8 +192,7 @@ export interface StoreTransaction extends StoreReader, StoreWriter {
   /**
    * Takes the users' row locks, in an order of the store's own that is the same for every batch,
    * so that concurrent batches on the same users serialise instead of interleaving (and cannot
-   * deadlock). A no-op where the engine already
-   * runs one writer at a time.
+   * deadlock). A no-op where the engine already runs one writer at a time.
    */
   lockUsers(tenantKey: string, userIds: readonly string[]): Promise<void>;
   /**

@@ -218,6 +218,8 @@ test('after a fold the tables alone hold every open, whatever mix of opens, re-o
     if (next() < 0.65) await store.transaction((tx) => tx.writeOpens(TENANT, users.map((user) => open(user, statusId, ++serial))));
     else await store.deleteOpens(TENANT, statusId, users);
   };
+  const opensOf = (dump: Awaited<ReturnType<Store['dump']>>) =>
+    dump.user_system_statuses.map((row) => ({ user_id: row.user_id, system_status_id: row.system_status_id, end_time: row.end_time }));
   const tableOpens = () => {
     const database = new Database(file, { readonly: true });
     try {
@@ -233,18 +235,17 @@ test('after a fold the tables alone hold every open, whatever mix of opens, re-o
     for (let i = 0; i < 3; i++) await commit();
     await folding;
     await log.fold();
-    const state = (await store.dump()).user_system_statuses.map((row) => ({ user_id: row.user_id, system_status_id: row.system_status_id, end_time: row.end_time }));
+    const state = opensOf(await store.dump());
     assert.ok(state.length > 0);
     assert.deepEqual(tableOpens(), state, `round ${round}`);
     assert.equal(rowCount(file, 'sysstatus_change_log'), 0);
   }
   // Abandoned with its last commits in the log only: the next process replays them, and its first fold writes them.
   for (let i = 0; i < 15; i++) await commit();
-  const expected = await store.dump();
+  const expected = opensOf(await store.dump());
   const reopened = await openSqliteStore({ file, fold: { idleMs: 60_000, maxLogBytes: 1 << 30 } });
   await (reopened as unknown as { sink: { fold(): Promise<void> } }).sink.fold();
-  const state = expected.user_system_statuses.map((row) => ({ user_id: row.user_id, system_status_id: row.system_status_id, end_time: row.end_time }));
-  assert.deepEqual(tableOpens(), state);
+  assert.deepEqual(tableOpens(), expected);
   await reopened.close();
 });
 
