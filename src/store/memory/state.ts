@@ -206,9 +206,19 @@ export class NestedTable<R> implements TableState<R> {
 /** What an open keeps of its status when it was opened: one object for every open made from it. */
 export type OpenDefinition = Omit<OpenRow, 'tenant_key' | 'user_id' | 'end_time' | 'opened_at'>;
 
-/** The entries of a user's opens: [definition, end_time, opened_at] for each, in order. */
-export type OpenEntries = (OpenDefinition | number)[];
+/**
+ * The entries of a user's opens: [definition, end_time, opened_at] for each, in order; `written`
+ * once an open of theirs was put since OpensTable.takeWritten() last listed them.
+ */
+export type OpenEntries = (OpenDefinition | number)[] & { written: boolean };
 export const OPEN_STRIDE = 3;
+
+/** Every user's entries get `written` when made, so that all share one shape. */
+function newEntries(): OpenEntries {
+  const entries = [] as unknown as OpenEntries;
+  entries.written = false;
+  return entries;
+}
 
 /**
  * `user_system_statuses`, kept compact: a user's opens are one flat array of (definition,
@@ -225,6 +235,14 @@ export class OpensTable implements TableState<OpenRow> {
   readonly byTenant = new Map<string, Map<string, OpenEntries>>();
   /** Known definitions by status id, a few each: a lookup cache, so dropping one only costs a duplicate. */
   private readonly definitions = new Map<string, OpenDefinition[]>();
+  /**
+   * By tenant, the users with an open put since the last takeWritten() (their entries' `written`
+   * set), once trackWrites() was called: the change log's fold writes their opens instead of
+   * reading every put's key back from the log, which cost a server under steady load more than
+   * the writes (see change-log.ts). A flag on the entries a put holds already, and a list: a
+   * look-up per put in a set of every user missed the CPU's caches.
+   */
+  private written: Map<string, string[]> | undefined;
 
   constructor(
     /** The users table's copy of a user_id: a look-up with that same string compares no text. */
@@ -275,6 +293,38 @@ export class OpensTable implements TableState<OpenRow> {
     };
   }
 
+  /** From now on, lists the users who have an open put (what a load puts is not a change). */
+  trackWrites(): void {
+    this.written ??= new Map();
+  }
+
+  /**
+   * The users with an open put since the last call, by tenant, each with their entries now (none
+   * for a user whose opens are all gone since); the listing starts afresh.
+   */
+  takeWritten(): Map<string, Map<string, OpenEntries | undefined>> {
+    const taken = new Map<string, Map<string, OpenEntries | undefined>>();
+    if (!this.written) return taken;
+    for (const [tenantKey, userIds] of this.written) {
+      const users = new Map<string, OpenEntries | undefined>();
+      for (const userId of userIds) {
+        const entries = this.entries(tenantKey, userId);
+        if (entries) entries.written = false;
+        users.set(userId, entries);
+      }
+      taken.set(tenantKey, users);
+    }
+    this.written = new Map();
+    return taken;
+  }
+
+  private markWritten(tenantKey: string, userId: string, entries: OpenEntries) {
+    entries.written = true;
+    let users = this.written!.get(tenantKey);
+    if (!users) this.written!.set(tenantKey, (users = []));
+    users.push(userId);
+  }
+
   /** The user's entries (never empty), or undefined. */
   entries(tenantKey: string, userId: string): OpenEntries | undefined {
     return this.byTenant.get(tenantKey)?.get(userId);
@@ -305,9 +355,14 @@ export class OpensTable implements TableState<OpenRow> {
     const definition = this.definitionOf(row);
     const entries = users.get(row.user_id);
     if (!entries) {
-      users.set(this.sharedUserId(row.tenant_key, row.user_id), [definition, row.end_time, row.opened_at]);
+      const userId = this.sharedUserId(row.tenant_key, row.user_id);
+      const made = newEntries();
+      made.push(definition, row.end_time, row.opened_at);
+      users.set(userId, made);
+      if (this.written) this.markWritten(row.tenant_key, userId, made);
       return undefined;
     }
+    if (this.written && !entries.written) this.markWritten(row.tenant_key, row.user_id, entries);
     const at = this.find(entries, row.system_status_id);
     if (at < 0) {
       entries.push(definition, row.end_time, row.opened_at);
@@ -329,7 +384,7 @@ export class OpensTable implements TableState<OpenRow> {
     let users = this.byTenant.get(tenantKey);
     if (!users) this.byTenant.set(tenantKey, (users = new Map()));
     if (users.has(userId)) throw new Error(`user_system_statuses: ${userId} loaded twice`);
-    const entries: OpenEntries = [];
+    const entries = newEntries();
     for (const row of rows) entries.push(this.definitionOf(row), row.end_time, row.opened_at);
     users.set(userId, entries);
   }
