@@ -8,8 +8,8 @@
 // --gc also reads V8's trace of each server's collections: the bytes promoted out of the young
 // generation and the young generation's pauses, per request. Those follow what a change keeps
 // alive across a collection, and move far less with this machine's noise than CPU time does.
-// Each round starts once its server is idle, its fold of the previous round's log done: the figures
-// are the request path's. A fold within the rounds shows with --a-args/--b-args "--fold-log-bytes N".
+// Each round starts once its server is idle, its fold of the previous round's log done: the rounds'
+// figures are the request path's, and a second line counts each server's CPU between its rounds too.
 // Both builds must be built (npm run build in each checkout).
 import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -96,21 +96,32 @@ try {
 
   /** When each server's last round ended: its fold starts a second after its last commit. */
   const ended = new Map<ServerProcess, number>();
-  const load = async (server: ServerProcess & { token: string }, durationSec: number, requests = slot) => {
-    // Each round starts with the server's background work from its previous round done, so that
-    // none of it lands in one round or the other by timing alone (a fold in a round cost 10–25%).
+  /** Each server's CPU between its rounds (the fold of their log), from the first measured round on. */
+  const between = new Map<ServerProcess, number>();
+  /** Each server's CPU time when its last round ended, once rounds are measured. */
+  const cpuAtEnd = new Map<ServerProcess, number>();
+  const settle = async (server: ServerProcess) => {
     const quietFrom = (ended.get(server) ?? 0) + 1500;
     if (Date.now() < quietFrom) await new Promise((resolve) => setTimeout(resolve, quietFrom - Date.now()));
     await waitUntilIdle(server.pid);
+    const end = cpuAtEnd.get(server);
+    if (end !== undefined) between.set(server, (between.get(server) ?? 0) + processCpuMs(server.pid) - end);
+  };
+  const load = async (server: ServerProcess & { token: string }, durationSec: number, requests = slot) => {
+    // Each round starts with the server's background work from its previous round done, so that
+    // none of it lands in one round or the other by timing alone (a fold in a round cost 10–25%).
+    await settle(server);
     const cpuBefore = processCpuMs(server.pid);
     // A trace line counts in the run during which it was completed (V8 writes one in pieces).
     const from = server.output().lastIndexOf('\n') + 1;
     const result: LoadResult = await runLoad({ url: server.url, connections: 50, durationSec, headers: { authorization: `Bearer ${server.token}` }, slots: [requests] });
     const completed = Math.max(1, result.completed);
     ended.set(server, Date.now());
+    if (cpuAtEnd.has(server)) cpuAtEnd.set(server, processCpuMs(server.pid));
     const trace = server.output();
     const young = youngCollections(trace.slice(from, trace.lastIndexOf('\n') + 1));
     return {
+      completed,
       cpuMs: (processCpuMs(server.pid) - cpuBefore) / completed,
       rps: result.okRps,
       p99: result.p99,
@@ -121,10 +132,17 @@ try {
   const warmUp = values.scenario === 'batch_close_50' ? slots.batch_open_50() : slot;
   await load(a, 2, warmUp);
   await load(b, 2, warmUp);
+  // From the warm-up's own fold done on.
+  for (const server of [a, b]) {
+    await settle(server);
+    cpuAtEnd.set(server, processCpuMs(server.pid));
+  }
   const runs = { A: [] as Awaited<ReturnType<typeof load>>[], B: [] as Awaited<ReturnType<typeof load>>[] };
   for (let round = 0; round < Number(values.rounds); round++) {
     for (const name of round % 2 === 0 ? (['A', 'B'] as const) : (['B', 'A'] as const)) runs[name].push(await load(name === 'A' ? a : b, Number(values.duration)));
   }
+  // The last rounds' folds.
+  for (const server of [a, b]) await settle(server);
   const median = (numbers: number[]) => [...numbers].sort((x, y) => x - y)[numbers.length >> 1];
   const young = (name: 'A' | 'B') =>
     values.gc
@@ -136,6 +154,13 @@ try {
   console.log(line('A'));
   console.log(line('B'));
   // Each round's B over the same round's A: their spread shows how far this machine's noise reaches.
+  // All of each server's CPU, its rounds' and the folds between them, over all its requests.
+  const withFolds = (name: 'A' | 'B') => {
+    const server = name === 'A' ? a : b;
+    const requests = runs[name].reduce((sum, run) => sum + run.completed, 0);
+    return (runs[name].reduce((sum, run) => sum + run.cpuMs * run.completed, 0) + (between.get(server) ?? 0)) / requests;
+  };
+  console.log(`with the folds between rounds: A ${withFolds('A').toFixed(3)}, B ${withFolds('B').toFixed(3)} ms CPU/request, B/A ${(withFolds('B') / withFolds('A')).toFixed(3)}`);
   const perRound = runs.B.map((run, round) => run.cpuMs / runs.A[round].cpuMs).sort((x, y) => x - y);
   console.log(`B/A CPU per request: ${(median(runs.B.map((run) => run.cpuMs)) / median(runs.A.map((run) => run.cpuMs))).toFixed(3)} (round by round ${perRound[0].toFixed(2)}–${perRound[perRound.length - 1].toFixed(2)})`);
   if (values.gc) {

@@ -299,20 +299,17 @@ export class OpensTable implements TableState<OpenRow> {
   }
 
   /**
-   * The users with an open put since the last call, by tenant, each with their entries now (none
-   * for a user whose opens are all gone since); the listing starts afresh.
+   * The users with an open put since the last call, by tenant: each once, but a user whose opens
+   * were all removed and then put again may come twice. The listing starts afresh.
    */
-  takeWritten(): Map<string, Map<string, OpenEntries | undefined>> {
-    const taken = new Map<string, Map<string, OpenEntries | undefined>>();
+  takeWritten(): Map<string, string[]> {
+    const taken = this.written ?? new Map<string, string[]>();
     if (!this.written) return taken;
-    for (const [tenantKey, userIds] of this.written) {
-      const users = new Map<string, OpenEntries | undefined>();
+    for (const [tenantKey, userIds] of taken) {
       for (const userId of userIds) {
         const entries = this.entries(tenantKey, userId);
         if (entries) entries.written = false;
-        users.set(userId, entries);
       }
-      taken.set(tenantKey, users);
     }
     this.written = new Map();
     return taken;

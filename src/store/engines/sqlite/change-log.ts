@@ -326,6 +326,8 @@ interface Fold {
   bytes: number;
   /** Stopped early: the log up to where it was asked to fold is longer. */
   capped: boolean;
+  /** The users whose opens this fold writes (OpensTable.takeWritten), by tenant, sorted. */
+  writtenOpens: (readonly [tenantKey: string, userIds: string[]])[];
   /** Once the keys are read: each table's keys in key order, and the table being written. */
   rows: Generator<unknown[]> | undefined;
   table: number;
@@ -516,7 +518,7 @@ export class ChangeLog implements ChangeSink {
     if (this.folding) return this.folding;
     if (this.pendingBytes === 0) return Promise.resolve();
     const folding = new Promise<void>((resolve) => {
-      this.current = { readSeq: 0, keys: CODECS.map((codec) => new Nested<true>(codec.keyColumns)), rowCount: 0, bytes: 0, capped: false, rows: undefined, table: 0, batch: undefined, throughSeq: this.lastSeq, done: resolve };
+      this.current = { readSeq: 0, keys: CODECS.map((codec) => new Nested<true>(codec.keyColumns)), rowCount: 0, bytes: 0, capped: false, writtenOpens: [], rows: undefined, table: 0, batch: undefined, throughSeq: this.lastSeq, done: resolve };
     });
     this.folding = folding;
     this.step();
@@ -566,9 +568,27 @@ export class ChangeLog implements ChangeSink {
       const next = fold.rows!.next();
       if (!next.done) rows.push([fold.table, next.value]);
       else if (fold.table + 1 === CODECS.length) return { rows, last: true };
-      else fold.rows = keysInOrder(fold.keys[++fold.table].root, CODECS[fold.table].keyColumns);
+      else fold.rows = this.tableKeys(fold, ++fold.table);
     }
     return { rows, last: false };
+  }
+
+  /** A table's keys to write: those read from the log in key order, and for the opens first the listed users' opens now. */
+  private *tableKeys(fold: Fold, table: number): Generator<unknown[]> {
+    if (table === OPENS) {
+      const opens = this.state!.opens;
+      for (const [tenantKey, userIds] of fold.writtenOpens) {
+        for (let i = 0; i < userIds.length; i++) {
+          if (i > 0 && userIds[i] === userIds[i - 1]) continue;
+          const entries = opens.entries(tenantKey, userIds[i]);
+          if (!entries) continue;
+          const statusIds: string[] = [];
+          for (let at = 0; at < entries.length; at += OPEN_STRIDE) statusIds.push((entries[at] as OpenDefinition).system_status_id);
+          for (const statusId of statusIds.sort(byPart)) yield [tenantKey, userIds[i], statusId];
+        }
+      }
+    }
+    yield* keysInOrder(fold.keys[table].root, CODECS[table].keyColumns);
   }
 
   /** A step that reads the keys of the next records up to the fold's end; after the last, the rows to write in key order. */
@@ -593,17 +613,16 @@ export class ChangeLog implements ChangeSink {
       }
     }
     if (records.length === limit && fold.readSeq < fold.throughSeq) return this.queueStep();
-    // The opens of every user with an open put since the last fold took them, as the state holds
-    // them now: that covers the puts of the records read (and of later ones, which is harmless, as
-    // for any row written newer). Taken while the store is settled, so every mark is of a durable change.
-    for (const [tenantKey, users] of this.state!.opens.takeWritten()) {
-      for (const [userId, entries] of users) {
-        if (entries) for (let at = 0; at < entries.length; at += OPEN_STRIDE) add(OPENS, [tenantKey, userId, (entries[at] as OpenDefinition).system_status_id]);
-      }
-    }
+    // The users with an open put since the last fold took them: their opens, written as the state
+    // holds them when their step runs, cover the puts of the records read (and of later ones, which
+    // is harmless, as for any row written newer). Taken while the store is settled, so every listed
+    // put is durable. Kept as sorted lists, not keys: at 1M users a fold may list them all.
+    fold.writtenOpens = [...this.state!.opens.takeWritten()]
+      .sort(([x], [y]) => byPart(x, y))
+      .map(([tenantKey, userIds]) => [tenantKey, userIds.sort(byPart)] as const);
     // In key order: consecutive writes then land on the same B-tree pages (a third less CPU than in
     // the order the rows changed, and fewer pages written).
-    fold.rows = keysInOrder(fold.keys[0].root, CODECS[0].keyColumns);
+    fold.rows = this.tableKeys(fold, 0);
     this.step();
   }
 
