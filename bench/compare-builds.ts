@@ -15,7 +15,7 @@ import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runLoad, type LoadResult, type RequestSpec } from './load.js';
-import { freePort, httpCall, processCpuMs, runNode, type ServerProcess, startServer, waitUntilIdle } from './processes.js';
+import { freePort, httpCall, processCpuMs, runNode, type ServerProcess, settleAfter, startServer } from './processes.js';
 import { batchClosePool, batchOpenPool, benchSeed, LIST_PATH, TOKEN_BODY, TOKEN_PATH } from './workload.js';
 
 const { values } = parseArgs({
@@ -98,19 +98,21 @@ try {
   const ended = new Map<ServerProcess, number>();
   /** Each server's CPU between its rounds (the fold of their log), from the first measured round on. */
   const between = new Map<ServerProcess, number>();
-  /** Each server's CPU time when its last round ended, once rounds are measured. */
+  /** Each server's CPU time when its last round ended or it last settled, once rounds are measured. */
   const cpuAtEnd = new Map<ServerProcess, number>();
   const settle = async (server: ServerProcess) => {
-    const quietFrom = (ended.get(server) ?? 0) + 1500;
-    if (Date.now() < quietFrom) await new Promise((resolve) => setTimeout(resolve, quietFrom - Date.now()));
-    await waitUntilIdle(server.pid);
+    await settleAfter(server.pid, ended.get(server) ?? 0);
     const end = cpuAtEnd.get(server);
-    if (end !== undefined) between.set(server, (between.get(server) ?? 0) + processCpuMs(server.pid) - end);
+    if (end === undefined) return;
+    const now = processCpuMs(server.pid);
+    between.set(server, (between.get(server) ?? 0) + now - end);
+    cpuAtEnd.set(server, now);
   };
   const load = async (server: ServerProcess & { token: string }, durationSec: number, requests = slot) => {
-    // Each round starts with the server's background work from its previous round done, so that
-    // none of it lands in one round or the other by timing alone (a fold in a round cost 10–25%).
-    await settle(server);
+    // Each round starts with both servers' background work from their previous rounds done, so that
+    // none of it lands in a round by timing alone (a fold in a round cost 10–25%).
+    await settle(a);
+    await settle(b);
     const cpuBefore = processCpuMs(server.pid);
     // A trace line counts in the run during which it was completed (V8 writes one in pieces).
     const from = server.output().lastIndexOf('\n') + 1;

@@ -55,6 +55,16 @@ export async function waitUntilIdle(pid: number, windowMs = 250, timeoutMs = 20_
   }
 }
 
+/**
+ * Waits until the embedded engine's fold of a round's log is done: it starts a second after the
+ * last commit, so at least `quietMs` after the round ended, then until the process is idle.
+ */
+export async function settleAfter(pid: number, roundEndedAt: number, quietMs = 1500): Promise<void> {
+  const quietFrom = roundEndedAt + quietMs;
+  if (Date.now() < quietFrom) await new Promise((resolve) => setTimeout(resolve, quietFrom - Date.now()));
+  await waitUntilIdle(pid);
+}
+
 /** A port nobody listens on right now. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -11,7 +11,7 @@ import { type RawUpsertResult, dropRawUpsert, prepareRawUpsert, runRawUpsert } f
 import type { SqliteCeilingResult } from './baseline/sqlite-batch-open.js';
 import { type LoadResult, type RequestSpec, type Slot, runLoad } from './load.js';
 import { type BenchOptions, parseBenchOptions, USAGE } from './options.js';
-import { freePort, httpCall, processCpuMs, type ServerProcess, runNode, startServer, waitUntilIdle, withRssSampling } from './processes.js';
+import { freePort, httpCall, processCpuMs, type ServerProcess, runNode, settleAfter, startServer, withRssSampling } from './processes.js';
 import {
   type BenchReport,
   type ColdStartReport,
@@ -200,8 +200,7 @@ async function compare(options: BenchOptions, id: string, label: string, sys: Se
   // commit) is done: by timing alone it would land in a round of either server, sharing the cores.
   const settle = async () => {
     const cpuBefore = processCpuMs(sys.pid);
-    if (Date.now() < sysEnded + 1500) await sleep(sysEnded + 1500 - Date.now());
-    await waitUntilIdle(sys.pid);
+    await settleAfter(sys.pid, sysEnded);
     if (measuring) foldCpuMs += processCpuMs(sys.pid) - cpuBefore;
   };
   // Besides throughput, the server's own CPU time per request: the machine's other jobs slow both

@@ -303,8 +303,8 @@ export class OpensTable implements TableState<OpenRow> {
    * were all removed and then put again may come twice. The listing starts afresh.
    */
   takeWritten(): Map<string, string[]> {
-    const taken = this.written ?? new Map<string, string[]>();
-    if (!this.written) return taken;
+    const taken = this.written;
+    if (!taken) return new Map();
     for (const [tenantKey, userIds] of taken) {
       for (const userId of userIds) {
         const entries = this.entries(tenantKey, userId);
