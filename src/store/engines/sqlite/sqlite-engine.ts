@@ -31,6 +31,9 @@ const sqliteDialect: EngineDialect = {
   },
 };
 
+/** SQLite's page cache of the embedded engine, in KiB. */
+const FOLD_PAGE_CACHE_KIB = 2048;
+
 function openDatabase(file: string): SqliteDatabase.Database {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const database = new SqliteDatabase(file);
@@ -52,6 +55,9 @@ export async function openSqliteStore(options: { file?: string; fold?: Partial<F
   const database = openDatabase(options.file);
   // The tables hold final row images folded in any order; the memory state keeps the references whole.
   database.pragma('foreign_keys = OFF');
+  // Only the fold and the start read the tables (in key order), so SQLite's page cache buys little;
+  // better-sqlite3's default of 16 MB was a tenth of the peak RSS under load.
+  database.pragma(`cache_size = -${FOLD_PAGE_CACHE_KIB}`);
   // A data folder of any release opens: the shared migrations bring its tables up to date first.
   const migrations = new Kysely<Database>({ dialect: new SqliteDialect({ database: { prepare: (sql) => database.prepare(sql), close: () => {} } }) });
   await migrateToLatest(migrations);
