@@ -67,7 +67,8 @@ async function serve(config: ReturnType<typeof parseCommand>['config']) {
     ...(redis ? { limiter: new PlatformRateLimiter(redis.factory), readinessChecks: { redis: redis.ping } } : {}),
   });
   const address = await app.listen({ host: config.host, port: config.port });
-  collectStartGarbage();
+  // Once the expiry index, built while the server already answers, has left its garbage too.
+  void emulator.expiry.idle().then(collectStartGarbage);
   const where = config.database_url
     ? `postgresql ${redactUrl(config.database_url)}${redis ? `, limits in redis ${redactUrl(config.redis_url!)}` : ''}`
     : config.memory

@@ -66,7 +66,7 @@ export class Emulator {
       emulator.resettable = true;
     }
     emulator.services.events.on('change', emulator.onChange);
-    await emulator.expiry.start();
+    emulator.expiry.start();
     return emulator;
   }
 
