@@ -117,6 +117,44 @@ describe('startSysstatus options', () => {
     }
   });
 
+  it('a data folder opened again expires the opens stored before, as the clock passes their end_times', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sysstatus-harness-'));
+    try {
+      const first = await startSysstatus({ dataDir: dir, frozenAt: T0 });
+      let tenantKey: string;
+      try {
+        const tenant = await first.tenant({ users: ['u1', 'u2', 'u3'].map((user_id) => ({ user_id })), system_statuses: [TRIP] });
+        tenantKey = tenant.tenant_key;
+        const opened = await larkClient(tenant).personal_settings.v1.systemStatus.batchOpen({
+          path: { system_status_id: tenant.system_statuses[0].system_status_id },
+          // u3 opens until after the clock's move below: it must not expire.
+          data: { user_list: ['u1', 'u2', 'u3'].map((user, i) => ({ user_id: tenant.openId(user), end_time: T0 / 1000 + [1800, 600, 7200][i] })) },
+        });
+        assert.deepEqual(opened.data!.result_list!.map((result) => result.result), ['success_show', 'success_show', 'success_show']);
+      } finally {
+        await first.close();
+      }
+
+      // The second server answers before its expiry index is built; the history waits for it.
+      const second = await startSysstatus({ dataDir: dir, frozenAt: T0 });
+      try {
+        await second.clock.advance('1h');
+        const expired = await second.eventHistory(tenantKey, { types: ['expired'] });
+        assert.deepEqual(
+          expired.map((event) => [(event as { user_ids: string[] }).user_ids, event.at]),
+          [
+            [['u2'], T0 + 600_000],
+            [['u1'], T0 + 1_800_000],
+          ],
+        );
+      } finally {
+        await second.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('refuses a seed object the seed schema refuses, naming the path', async () => {
     await assert.rejects(startSysstatus({ seed: { tenants: [{ name: 'Acme', apps: [{ app_secret: '' }] }] } }), /seed: \/tenants\/0\/apps\/0\/app_secret/);
   });
