@@ -117,26 +117,26 @@ describe('startSysstatus options', () => {
     }
   });
 
-  it('a data folder opened again expires the opens stored before, as the clock passes their end_times', async () => {
+  it('a data folder opened again expires the opens stored before as the clock passes their end_times, not those that ended while it was closed', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sysstatus-harness-'));
     try {
       const first = await startSysstatus({ dataDir: dir, frozenAt: T0 });
       let tenantKey: string;
       try {
-        const tenant = await first.tenant({ users: ['u1', 'u2', 'u3'].map((user_id) => ({ user_id })), system_statuses: [TRIP] });
+        const tenant = await first.tenant({ users: ['u1', 'u2', 'u3', 'u4'].map((user_id) => ({ user_id })), system_statuses: [TRIP] });
         tenantKey = tenant.tenant_key;
         const opened = await larkClient(tenant).personal_settings.v1.systemStatus.batchOpen({
           path: { system_status_id: tenant.system_statuses[0].system_status_id },
-          // u3 opens until after the clock's move below: it must not expire.
-          data: { user_list: ['u1', 'u2', 'u3'].map((user, i) => ({ user_id: tenant.openId(user), end_time: T0 / 1000 + [1800, 600, 7200][i] })) },
+          // u3 opens until after the clock's move below: it must not expire; u4 ends while no server runs.
+          data: { user_list: ['u1', 'u2', 'u3', 'u4'].map((user, i) => ({ user_id: tenant.openId(user), end_time: T0 / 1000 + [1800, 600, 7200, 300][i] })) },
         });
-        assert.deepEqual(opened.data!.result_list!.map((result) => result.result), ['success_show', 'success_show', 'success_show']);
+        assert.deepEqual(opened.data!.result_list!.map((result) => result.result), ['success_show', 'success_show', 'success_show', 'success_show']);
       } finally {
         await first.close();
       }
 
       // The second server answers before its expiry index is built; the history waits for it.
-      const second = await startSysstatus({ dataDir: dir, frozenAt: T0 });
+      const second = await startSysstatus({ dataDir: dir, frozenAt: T0 + 400_000 });
       try {
         await second.clock.advance('1h');
         const expired = await second.eventHistory(tenantKey, { types: ['expired'] });

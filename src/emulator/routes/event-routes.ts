@@ -91,7 +91,7 @@ export async function eventRoutes(app: App, emulator: Emulator) {
     },
     async (request) => {
       await requireTenant(emulator.services.store, request.params.tenant_key);
-      // Expiries the start or a clock move made due are published once the index has caught up.
+      // Expiries that fell due while the index was built (at start, after a clock moved back) are published once it is.
       await emulator.expiry.idle();
       const wanted = typeFilter(request.query.types);
       return { events: emulator.events.since(request.params.tenant_key, request.query.since ?? 0).filter(wanted) };
