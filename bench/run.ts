@@ -465,7 +465,7 @@ async function postgres(options: BenchOptions): Promise<PgReport> {
     let pools: Pools | undefined;
     if (supported) {
       await seedData(join(WORK, 'pg-unused'), users, url);
-      sys = await startSysstatus({ databaseUrl: url });
+      sys = await startSysstatus({ databaseUrl: url, ...(options.cpuProfDir ? { cpuProfDir: options.cpuProfDir } : {}) });
       base = await startBaseline();
       token = await tokenOf(sys);
       pools = buildPools(await statusIdsOf(sys, token), users);

@@ -1,6 +1,13 @@
 import type { Compilable, CompiledQuery, Kysely, QueryResult } from 'kysely';
 
 /**
+ * Leads a statement whose answer nobody reads (a row lock, a write whose count is not needed). An
+ * engine may hold it back and send it together with the next statement of its transaction; a
+ * failure then surfaces from that statement. To SQL it is a comment.
+ */
+export const ANSWER_UNREAD = '/* answer unread */ ';
+
+/**
  * Compiled SQL of the hot queries, kept per shape (which query, how many list items). Building
  * and compiling a Kysely query costs more than running it on an indexed table, so each shape is
  * built once; later calls bind new parameters to the same SQL. The first build of a shape checks
@@ -12,7 +19,8 @@ export class CompiledShapes {
 
   constructor(private readonly max = 2048) {}
 
-  async execute<R>(db: Kysely<any>, key: string, parameters: readonly unknown[], build: () => Compilable<R>): Promise<QueryResult<R>> {
+  /** `unread`: the caller reads nothing of the answer, so an engine may send the statement later (ANSWER_UNREAD). */
+  async execute<R>(db: Kysely<any>, key: string, parameters: readonly unknown[], build: () => Compilable<R>, unread = false): Promise<QueryResult<R>> {
     let compiled = this.shapes.get(key);
     if (!compiled) {
       compiled = build().compile();
@@ -23,6 +31,6 @@ export class CompiledShapes {
       if (this.shapes.size >= this.max) this.shapes.clear();
       this.shapes.set(key, compiled);
     }
-    return db.executeQuery<R>({ ...compiled, parameters } as CompiledQuery<R>);
+    return db.executeQuery<R>({ ...compiled, ...(unread ? { sql: ANSWER_UNREAD + compiled.sql } : {}), parameters } as CompiledQuery<R>);
   }
 }

@@ -785,6 +785,7 @@ export class KyselyRepository implements StoreTransaction {
             open_by_default: eb.ref('excluded.open_by_default'),
           })),
         ),
+      true,
     );
   }
 
@@ -796,6 +797,7 @@ export class KyselyRepository implements StoreTransaction {
         .where('tenant_key', '=', tenantKey)
         .where('system_status_id', '=', systemStatusId)
         .where('user_id', 'in', userIds),
+      true,
     );
   }
 

@@ -183,7 +183,11 @@ export interface StoreWriter {
   updateSystemStatus(tenantKey: string, systemStatusId: string, definition: SystemStatusDefinition, now: number): Promise<void>;
   deleteSystemStatus(tenantKey: string, systemStatusId: string): Promise<boolean>;
 
-  /** Upserts the users' opens of one status (rows in the given, stable order). */
+  /**
+   * Upserts the users' opens of one status (rows in the given, stable order). Like deleteOpens and
+   * lockUsers, it may take effect only with the transaction's next statement or its commit, and a
+   * failure may surface there: no caller reads anything of these three but their effect.
+   */
   writeOpens(tenantKey: string, opens: readonly StoredOpen[]): Promise<void>;
   deleteOpens(tenantKey: string, systemStatusId: string, userIds: readonly string[]): Promise<void>;
 }
@@ -192,7 +196,8 @@ export interface StoreTransaction extends StoreReader, StoreWriter {
   /**
    * Takes the users' row locks, in an order of the store's own that is the same for every batch,
    * so that concurrent batches on the same users serialise instead of interleaving (and cannot
-   * deadlock). A no-op where the engine already runs one writer at a time.
+   * deadlock). A no-op where the engine already runs one writer at a time. The locks are held
+   * before the transaction's next statement runs (PostgreSQL sends them with it).
    */
   lockUsers(tenantKey: string, userIds: readonly string[]): Promise<void>;
   /**

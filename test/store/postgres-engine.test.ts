@@ -9,6 +9,8 @@ import { makeConfig } from '../../src/config.js';
 import { exportSnapshot, importSnapshot } from '../../src/emulator/snapshot.js';
 import type { App } from '../../src/http/types.js';
 import { applySeed } from '../../src/operations/provisioning.js';
+import { batchClose } from '../../src/operations/system-statuses/batch-close.js';
+import { batchOpen } from '../../src/operations/system-statuses/batch-open.js';
 import { createServices } from '../../src/services.js';
 import { createStore } from '../../src/store/create-store.js';
 import { dropPostgresSchema } from '../../src/store/engines/postgres/postgres-engine.js';
@@ -103,6 +105,8 @@ describe('postgres engine: deadlocks', { skip }, () => {
       store.transaction(async (tx) => {
         attempts[name]++;
         await tx.writeOpens(ACME, [row(first, end)]);
+        // The write travels with the next statement: a read sends it, so the row is taken now.
+        await tx.userOpens(ACME, [first]);
         if (attempts[name] === 1) {
           if (++arrived === 2) bothHoldOne();
           await barrier;
@@ -190,6 +194,8 @@ describe('postgres engine: the database goes away and comes back', { skip }, () 
     const isLocked = new Promise<void>((resolve) => (locked = resolve));
     const holder = store.transaction(async (tx) => {
       await tx.lockUsers(ACME, ['u002']);
+      // The lock travels with the next statement: a read sends it.
+      await tx.getTenant(ACME);
       locked();
       await held;
     });
@@ -218,5 +224,96 @@ describe('postgres engine: the database goes away and comes back', { skip }, () 
     proxy.restore();
     const after = await store.userOpens(ACME, ['u001', 'u002']);
     assert.equal(after.size, 0);
+  });
+});
+
+describe('postgres engine: statements sent together', { skip }, () => {
+  let store: Store;
+  let services: ReturnType<typeof createServices>;
+  let statusId: string;
+  const open = (user_id: string, title = 't') =>
+    ({ user_id, system_status_id: statusId, end_time: T0 / 1000 + 600, opened_at: T0, title, icon_key: 'GeneralBusinessTrip', color: 'BLUE', priority: 0, open_by_default: true, sync_on: true }) as const;
+  /** The texts each pooled connection sends while `work` runs, one per message. */
+  async function messages(work: () => Promise<unknown>): Promise<string[]> {
+    const sent: string[] = [];
+    const query = pg.Client.prototype.query;
+    pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+      sent.push(typeof args[0] === 'string' ? args[0] : String((args[0] as { text?: unknown }).text));
+      return (query as (...given: unknown[]) => unknown).apply(this, args);
+    } as typeof query;
+    try {
+      await work();
+    } finally {
+      pg.Client.prototype.query = query;
+    }
+    return sent;
+  }
+
+  before(async () => {
+    store = await createStore({ databaseUrl: url!, databaseSchema: testSchemaName(), dropSchemaOnClose: true });
+    const clock = new ControlledClock();
+    clock.freeze(T0);
+    services = createServices(store, makeConfig({ rate_limits: false }), clock);
+    await applySeed(services, TEST_SEED);
+    statusId = (await store.listSystemStatuses(ACME))[0].system_status_id;
+  });
+  after(() => store.close());
+
+  test('a batch_open is four messages: BEGIN with the first read, the locks with the state read, the write with COMMIT', async () => {
+    const app = (await store.getApp(ACME_APP.app_id))!;
+    const users = ['u001', 'u002', 'u003'].map((user_id) => ({ user_id, end_time: T0 / 1000 + 3600 }));
+    const sent = await messages(() => batchOpen(services, app, statusId, 'user_id', users));
+    assert.equal(sent.length, 4, sent.join('\n---\n'));
+    assert.match(sent[0], /^begin;\n/);
+    assert.match(sent[2], /for update;\n/);
+    assert.match(sent[3], /^\/\* answer unread \*\/ insert into "user_system_statuses".*;\ncommit$/s);
+    const opens = await store.userOpens(ACME, ['u001', 'u002', 'u003']);
+    assert.deepEqual([...opens.keys()].sort(), ['u001', 'u002', 'u003']);
+    const closing = await messages(() => batchClose(services, app, statusId, 'user_id', ['u001', 'u002', 'u003']));
+    assert.equal(closing.length, 4, closing.join('\n---\n'));
+    assert.equal((await store.userOpens(ACME, ['u001', 'u002', 'u003'])).size, 0);
+  });
+
+  test('outside a transaction a write is sent at once', async () => {
+    await store.writeOpens(ACME, [open('u006')]);
+    assert.equal((await store.userOpens(ACME, ['u006'])).get('u006')?.length, 1);
+    await store.deleteOpens(ACME, statusId, ['u006']);
+    assert.equal((await store.userOpens(ACME, ['u006'])).size, 0);
+  });
+
+  test('a held write that fails fails its transaction at commit, and none of the transaction stays', async () => {
+    const failure = await store
+      .transaction(async (tx) => {
+        await tx.writeOpens(ACME, [open('u001')]);
+        await tx.writeOpens(ACME, [open('nobody-by-this-id')]);
+      })
+      .catch((error: unknown) => error);
+    assert.equal((failure as { code?: string }).code, '23503', String(failure));
+    assert.equal((await store.userOpens(ACME, ['u001'])).size, 0);
+  });
+
+  test('values written in as literals come back as sent (quotes, backslashes, dollars, any Unicode)', async () => {
+    const title = `it's "quoted" \\ back\\slash $1 $$ E'x' 出差 🚀 \u2028`;
+    const sent = await messages(() =>
+      store.transaction(async (tx) => {
+        await tx.writeOpens(ACME, [{ ...open('u002', title), i18n_title: { zh_cn: title, en_us: "a\\'b" } }]);
+      }),
+    );
+    assert.equal(sent.length, 1, 'begin, the write and commit in one message');
+    const [stored] = (await store.userOpens(ACME, ['u002'])).get('u002')!;
+    assert.equal(stored.title, title);
+    assert.deepEqual(stored.i18n_title, { zh_cn: title, en_us: "a\\'b" });
+    await store.deleteOpens(ACME, statusId, ['u002']);
+  });
+
+  test('a value no literal can carry (NUL) goes as a parameter, and PostgreSQL refuses it as before', async () => {
+    const failure = await store
+      .transaction(async (tx) => {
+        await tx.writeOpens(ACME, [open('u003')]);
+        await tx.writeOpens(ACME, [open('u004', 'a\u0000b')]);
+      })
+      .catch((error: unknown) => error);
+    assert.equal((failure as { code?: string }).code, '22021', String(failure));
+    assert.equal((await store.userOpens(ACME, ['u003', 'u004'])).size, 0);
   });
 });

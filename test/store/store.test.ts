@@ -154,6 +154,8 @@ describeEachEngine('store', (engine) => {
 
     const first = store.transaction(async (tx) => {
       await tx.lockUsers(TENANT, ['u3', 'u1']);
+      // Locks hold from the transaction's next statement (PostgreSQL sends them with it): a read.
+      await tx.getTenant(TENANT);
       firstLocked();
       await firstMayCommit;
       await tx.writeOpens(TENANT, [open('u3', '7000000000000000001', 1_900_000_000)]);
