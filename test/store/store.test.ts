@@ -163,6 +163,8 @@ describeEachEngine('store', (engine) => {
     });
     await firstHasLocks;
     const second = store.transaction(async (tx) => {
+      // On PostgreSQL the lock and the read travel in one message: the read's snapshot must be
+      // taken after the lock was granted, as each statement of a message takes its own.
       await tx.lockUsers(TENANT, ['u1', 'u3']);
       const opens = await tx.userOpens(TENANT, ['u3']);
       events.push(`second sees ${opens.get('u3')?.[0].end_time ?? 'nothing'}`);

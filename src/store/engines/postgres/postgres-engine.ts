@@ -124,16 +124,15 @@ class ConnectionStatements {
   constructor(private readonly client: pg.PoolClient) {}
 
   async query(text: string, parameters: readonly unknown[]): Promise<QueryResult> {
-    if (text === 'begin' || (this.inTransaction && text.startsWith(ANSWER_UNREAD))) {
+    if (text === 'begin') this.inTransaction = true;
+    if (this.inTransaction && (text === 'begin' || text.startsWith(ANSWER_UNREAD))) {
       const written = withLiterals(text, parameters);
       if (written !== undefined) {
-        this.inTransaction = true;
         this.held.push(written);
         return HELD;
       }
     }
-    if (text === 'begin') this.inTransaction = true;
-    else if (text === 'commit' || text === 'rollback') this.inTransaction = false;
+    if (text === 'commit' || text === 'rollback') this.inTransaction = false;
     if (this.held.length === 0) return this.client.query(text, parameters as unknown[]);
     const held = this.held;
     this.held = [];
