@@ -7,6 +7,9 @@ import type { Compilable, CompiledQuery, Kysely, QueryResult } from 'kysely';
  */
 export const ANSWER_UNREAD = '/* answer unread */ ';
 
+/** The query marked ANSWER_UNREAD. */
+export const answerUnread = <R>(query: CompiledQuery<R>): CompiledQuery<R> => ({ ...query, sql: ANSWER_UNREAD + query.sql });
+
 /**
  * Compiled SQL of the hot queries, kept per shape (which query, how many list items). Building
  * and compiling a Kysely query costs more than running it on an indexed table, so each shape is
@@ -31,6 +34,7 @@ export class CompiledShapes {
       if (this.shapes.size >= this.max) this.shapes.clear();
       this.shapes.set(key, compiled);
     }
-    return db.executeQuery<R>({ ...compiled, ...(unread ? { sql: ANSWER_UNREAD + compiled.sql } : {}), parameters } as CompiledQuery<R>);
+    const bound = { ...compiled, parameters } as CompiledQuery<R>;
+    return db.executeQuery<R>(unread ? answerUnread(bound) : bound);
   }
 }

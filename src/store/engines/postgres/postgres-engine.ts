@@ -4,7 +4,7 @@
 import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient, sql } from 'kysely';
 import pg from 'pg';
 import pgUtils from 'pg/lib/utils.js';
-import { ANSWER_UNREAD } from '../../compiled-shapes.js';
+import { ANSWER_UNREAD, answerUnread } from '../../compiled-shapes.js';
 import { KyselyStore, type EngineDialect } from '../../kysely-store.js';
 import { migrateToLatest } from '../../migrate.js';
 import type { Database } from '../../schema.js';
@@ -221,7 +221,7 @@ const postgresDialect: EngineDialect = {
       .forUpdate()
       .compile();
     // Nothing reads the rows: the lock travels with the statement after it (ConnectionStatements).
-    await trx.executeQuery({ ...lock, sql: ANSWER_UNREAD + lock.sql });
+    await trx.executeQuery(answerUnread(lock));
   },
   // Until autovacuum's next pass (up to a minute) a bulk load is planned with the old statistics:
   // measured, batch_open ran at half speed on a plan made for empty tables.
