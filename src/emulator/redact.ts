@@ -53,6 +53,29 @@ export function redactedHeadersJson(headers: Record<string, unknown>): string {
   return out === '' ? '{}' : `${out}}`;
 }
 
+const KEY_ALTERNATIVES = [...SECRET_KEYS].join('|');
+/** A secret-bearing key and its string value, in JSON text. */
+const SECRET_STRING_PAIR = new RegExp(`"(${KEY_ALTERNATIVES})"(\\s*:\\s*)"[^"]*"`, 'g');
+/** A secret-bearing key, whatever its value. */
+const SECRET_KEY = new RegExp(`"(?:${KEY_ALTERNATIVES})"\\s*:`, 'g');
+
+/**
+ * Valid JSON text with every secret-bearing key's value redacted, the rest as written, as
+ * redactBody would redact it parsed; without parsing it, which the token endpoints would pay twice a
+ * request. Undefined when the text needs parsing to tell: with a backslash a quote may be escaped,
+ * and a secret key whose value is not a string is left to redactBody. Without backslashes every
+ * quote opens or closes a string, so a quoted name before a colon is a key.
+ */
+export function redactJsonText(text: string): string | undefined {
+  if (text.includes('\\')) return undefined;
+  let redacted = 0;
+  const out = text.replace(SECRET_STRING_PAIR, (_pair, key: string, colon: string) => {
+    redacted++;
+    return `"${key}"${colon}"${REDACTED}"`;
+  });
+  return (text.match(SECRET_KEY)?.length ?? 0) === redacted ? out : undefined;
+}
+
 /** A query or body key that carries a credential. */
 export const isSecretKey = (key: string) => SECRET_KEYS.has(key);
 

@@ -7,7 +7,7 @@ import { apiOfRoute, isTokenApi, type JournalApiId } from './api-ids.js';
 import type { FaultRule, FaultRules } from './faults.js';
 import { type DetailTexts, type Journal, parseText, rawQuery } from './journal.js';
 import type { Metrics } from './metrics.js';
-import { isSecretKey, redactBody, redactedHeadersJson, redactQuery } from './redact.js';
+import { isSecretKey, redactBody, redactedHeadersJson, redactJsonText, redactQuery } from './redact.js';
 
 interface Trace {
   time: number;
@@ -45,9 +45,16 @@ function codeOf(payload: string | undefined): number | null {
 const MAY_HOLD_SECRET = /\\u|app_secret|_token|app_ticket/;
 const keepsNoSecret = (text: string) => !MAY_HOLD_SECRET.test(text);
 
-/** A body as JSON text for the journal: as sent when it names no secret, else parsed and redacted now. */
+/**
+ * A body as JSON text for the journal: as sent when it names no secret, else redacted now (in the
+ * text where it can be, as the token endpoints' bodies and answers can).
+ */
 function journalBodyText(text: string | undefined, parsed: () => unknown): string {
-  if (text !== undefined && keepsNoSecret(text)) return text;
+  if (text !== undefined) {
+    if (keepsNoSecret(text)) return text;
+    const redacted = redactJsonText(text);
+    if (redacted !== undefined) return redacted;
+  }
   return JSON.stringify(redactBody(parsed())) ?? 'null';
 }
 
@@ -124,10 +131,10 @@ export function journalHooks(services: Services, journal: Journal, metrics: Metr
     const requestBody = body === undefined ? 'null' : journalBodyText(bodyText, () => body);
     let responseBody = 'null';
     if (payload !== undefined && payload !== '') {
+      const json = String(reply.getHeader('content-type')).startsWith('application/json');
       // Of the Open APIs only the token endpoints answer with a secret-bearing key; the others' keys are fixed.
-      if (api !== null && isTokenApi(api)) responseBody = journalBodyText(payload, () => parseText(payload));
-      else if (String(reply.getHeader('content-type')).startsWith('application/json')) responseBody = payload;
-      else responseBody = JSON.stringify(parseText(payload));
+      if (api !== null && isTokenApi(api)) responseBody = json ? journalBodyText(payload, () => parseText(payload)) : JSON.stringify(redactBody(parseText(payload)));
+      else responseBody = json ? payload : JSON.stringify(parseText(payload));
     }
     const details: DetailTexts = [
       redactedHeadersJson(request.headers),

@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import { deriveAccessToken, secretDigest } from '../domain/identifiers.js';
+import { deriveAccessToken, secretDigest, tokenNonce } from '../domain/identifiers.js';
 import type { AppRecord, TokenKind } from '../store/store.js';
 import type { Services } from './context.js';
 
@@ -59,7 +59,7 @@ export async function issueToken(
       expire: Math.floor(Math.min(current.expires_at - now, TOKEN_LIFETIME_MS) / 1000),
     };
   }
-  const nonce = services.ids.nonce();
+  const nonce = tokenNonce(services.ids.nonce());
   const token = deriveAccessToken(appSecret, nonce);
   await services.store.insertAccessToken({
     token_digest: secretDigest(token),

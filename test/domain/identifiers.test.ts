@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { deriveAccessToken, deriveOpenId, deriveUnionId, formatLogId } from '../../src/domain/identifiers.js';
+import { deriveAccessToken, deriveOpenId, deriveUnionId, formatLogId, tokenNonce } from '../../src/domain/identifiers.js';
 
 // Users' own systems store these IDs: a release must derive exactly the values it derived before.
 test('open_ids and union_ids keep the values they have always had', () => {
@@ -27,10 +27,17 @@ test('union_id is on_ + 32 hex, per developer and tenant', () => {
 });
 
 test('tokens are t- + 40 hex, recomputable only with the secret', () => {
-  const token = deriveAccessToken('secret', 'nonce');
+  const nonce = tokenNonce('0123456789abcdef0123456789abcdef');
+  const token = deriveAccessToken('secret', nonce);
   assert.match(token, /^t-[0-9a-f]{40}$/);
-  assert.equal(token, deriveAccessToken('secret', 'nonce'));
-  assert.notEqual(token, deriveAccessToken('other', 'nonce'));
+  assert.equal(token, deriveAccessToken('secret', nonce));
+  assert.notEqual(token, deriveAccessToken('other', nonce));
+  assert.notEqual(token, deriveAccessToken('secret', tokenNonce('0123456789abcdef0123456789abcdee')));
+});
+
+test('a nonce stored by an earlier release still derives its token by HMAC', () => {
+  assert.equal(deriveAccessToken('secret', '0123456789abcdef0123456789abcdef'), 't-4048002ec5ff2ec0ea0d5a8cc577d5542744d62c');
+  assert.notEqual(deriveAccessToken('secret', tokenNonce('0123456789abcdef0123456789abcdef')), 't-4048002ec5ff2ec0ea0d5a8cc577d5542744d62c');
 });
 
 test('log ids are 14 digits of Beijing time and 20 upper-case hex', () => {

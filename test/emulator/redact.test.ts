@@ -2,7 +2,7 @@
 // object it stands for, whatever the names and values.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { redactedHeadersJson } from '../../src/emulator/redact.js';
+import { redactBody, redactedHeadersJson, redactJsonText } from '../../src/emulator/redact.js';
 
 /** What the text must parse to: lower-case names, the last value of a repeated name, credentials redacted. */
 function expected(headers: Record<string, string | string[]>): Record<string, string> {
@@ -36,4 +36,42 @@ test('header JSON reads back as the redacted headers, for any names and values',
   }
   assert.equal(redactedHeadersJson({}), '{}');
   assert.equal(redactedHeadersJson({ authorization: 'Bearer t-secret-token' }), '{"authorization":"Bearer t-[redacted]"}');
+});
+
+test('JSON text redacted as text reads back as redactBody of it, or is left to redactBody', () => {
+  let seed = 7;
+  const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+  const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)];
+  const keys = ['app_id', 'app_secret', 'tenant_access_token', 'app_access_token', 'app_ticket', 'refresh_token', 'note', 'app_secret_x'];
+  const strings = ['cli_a', 's3cr3t', 'app_secret', '"app_secret":"x"', 't-abc', 'say "hi"', 'back\\slash', '状态', ''];
+  const value = (depth: number): unknown => {
+    const kind = random();
+    if (kind < 0.5 || depth > 2) return pick(strings);
+    if (kind < 0.6) return Math.floor(random() * 10_000);
+    if (kind < 0.7) return null;
+    if (kind < 0.8) return [value(depth + 1), value(depth + 1)];
+    return object(depth + 1);
+  };
+  const object = (depth: number) => Object.fromEntries(Array.from({ length: Math.floor(random() * 4) }, () => [pick(keys), value(depth)]));
+  let asText = 0;
+  for (let round = 0; round < 2000; round++) {
+    const body = object(0);
+    const text = random() < 0.3 ? JSON.stringify(body, null, 1) : JSON.stringify(body);
+    const redacted = redactJsonText(text);
+    if (redacted === undefined) continue;
+    asText++;
+    assert.deepEqual(JSON.parse(redacted), redactBody(body), text);
+  }
+  assert.ok(asText > 500, `${asText} of 2000 bodies redacted as text`);
+  // What the token endpoints send and answer.
+  assert.equal(redactJsonText('{"app_id":"cli_a","app_secret":"s"}'), '{"app_id":"cli_a","app_secret":"[redacted]"}');
+  assert.equal(
+    redactJsonText('{"code":0,"msg":"ok","tenant_access_token":"t-abc","expire":7200}'),
+    '{"code":0,"msg":"ok","tenant_access_token":"[redacted]","expire":7200}',
+  );
+  // Left to redactBody: an escape anywhere, a secret that is not a string.
+  assert.equal(redactJsonText('{"app_secret":"a\\"b"}'), undefined);
+  assert.equal(redactJsonText('{"\\u0061pp_secret":"s"}'), undefined);
+  assert.equal(redactJsonText('{"app_secret":12345}'), undefined);
+  assert.equal(redactJsonText('{"a":{"app_ticket":["x"]}}'), undefined);
 });

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash, createHmac } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { ACME_APP } from '../helpers/test-seed.js';
 import { describeEachEngine } from '../helpers/test-store.js';
@@ -46,6 +47,37 @@ describeEachEngine('auth/v3 internal tokens', (engine) => {
       fresh.clock.advance(1799_000);
       assert.equal((await fresh.request({ method: 'GET', url: STATUSES_URL, token: first.tenant_access_token })).json().code, 99991663);
       assert.equal((await fresh.request({ method: 'GET', url: STATUSES_URL, token: renewed.tenant_access_token })).statusCode, 200);
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  test('a token stored by an earlier release (an HMAC of its nonce) is handed out again unchanged, and works', async () => {
+    const fresh = await startTestApp({ engine });
+    try {
+      const nonce = '0123456789abcdef0123456789abcdef';
+      // How releases before the SHA-256 derivation made a token: a client may still hold this one.
+      const held = `t-${createHmac('sha256', ACME_APP.app_secret).update(nonce).digest('hex').slice(0, 40)}`;
+      const app = await fresh.services.store.getApp(ACME_APP.app_id);
+      await fresh.services.store.insertAccessToken({
+        token_digest: createHash('sha256').update(held).digest('hex'),
+        kind: 'tenant',
+        app_id: ACME_APP.app_id,
+        tenant_key: app!.tenant_key,
+        nonce,
+        issued_at: fresh.clock.now(),
+        expires_at: fresh.clock.now() + 7200_000,
+      });
+      const answer = (await fresh.request({ method: 'POST', url: TENANT_URL, payload: ACME_APP })).json();
+      assert.equal(answer.tenant_access_token, held);
+      assert.equal((await fresh.request({ method: 'GET', url: STATUSES_URL, token: held })).statusCode, 200);
+      // A new one is of the new kind and works as well.
+      fresh.clock.advance(5401_000);
+      const renewed = (await fresh.request({ method: 'POST', url: TENANT_URL, payload: ACME_APP })).json().tenant_access_token;
+      assert.notEqual(renewed, held);
+      assert.match(renewed, /^t-[0-9a-f]{40}$/);
+      assert.equal((await fresh.request({ method: 'GET', url: STATUSES_URL, token: renewed })).statusCode, 200);
+      assert.equal((await fresh.services.store.latestAccessToken(ACME_APP.app_id, 'tenant', fresh.clock.now()))?.nonce.startsWith('sha256:'), true);
     } finally {
       await fresh.close();
     }
