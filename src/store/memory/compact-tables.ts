@@ -73,10 +73,8 @@ const hexOf = (word: number) => word.toString(16).padStart(8, '0');
 /** The user_ids table's arrays as they are (memory/state-image.ts writes and reads them). */
 export interface UserIdTableImage {
   entries: number;
-  words: Uint32Array;
-  kinds: Uint8Array;
-  tenants: Uint32Array;
-  owners: Uint32Array;
+  /** RECORD words per entry (see UserIdTable). */
+  records: Uint32Array;
   slots: Int32Array;
   removedSlots: number;
   free: number[];
@@ -86,26 +84,43 @@ export interface UserIdTableImage {
   other: UserIdRow[];
 }
 
+/** An entry's words in `records`: the four hash words, then these. */
+export const RECORD = 7;
+/** Bits 0–1 the kind (bit 0: the `on_` prefix; bit 1: id_type union_id), the rest the tenant's text number. */
+export const RECORD_KIND_TENANT = 4;
+const OWNER = 5;
+/**
+ * 1 + the slot the entry's user had in the users table when last resolved (0: not known yet): a
+ * hint, checked against the slot's user_id, that spares resolving the user_id again.
+ */
+const USER_SLOT = 6;
+export const tenantOfKindTenant = (word: number) => word >>> 2;
+
+/** Records of entries whose words, kind, tenant and owner are each an array (version 2 state images). */
+export function recordsOf(entries: number, words: Uint32Array, kinds: Uint8Array, tenants: Uint32Array, owners: Uint32Array): Uint32Array {
+  if (words.length !== entries * 4 || [kinds, tenants, owners].some((column) => column.length !== entries)) return new Uint32Array(0);
+  const records = new Uint32Array(entries * RECORD);
+  for (let entry = 0; entry < entries; entry++) {
+    const at = entry * RECORD;
+    for (let w = 0; w < 4; w++) records[at + w] = words[entry * 4 + w];
+    records[at + RECORD_KIND_TENANT] = ((tenants[entry] << 2) | kinds[entry]) >>> 0;
+    records[at + OWNER] = owners[entry];
+  }
+  return records;
+}
+
 /**
  * `user_ids`: every derived ID is `ou_` or `on_` and 32 hex digits of a hash, so an entry is the
  * digits as four words, its type and prefix, its tenant and owner as text numbers, and its user_id
- * (the users table's own string, when it knows the user). Entries are dense arrays; an open-
- * addressing index of entry numbers finds them. IDs of any other shape (an imported data folder
- * could hold one) are kept as plain rows beside.
+ * (the users table's own string, when it knows the user). Entries are one 28-byte record each in a
+ * dense array, so that a look-up reads one or two cache lines of them (as separate arrays, a look-up
+ * on a 1M-user tenant waited on six); an open-addressing index of entry numbers finds them. IDs of any
+ * other shape (an imported data folder could hold one) are kept as plain rows beside.
  */
 export class UserIdTable implements TableState<UserIdRow> {
   // Typed as any buffer's: an image's load may hand over views of its own bytes.
-  private words: Uint32Array = new Uint32Array(4 * 1024);
-  /** Bit 0: the `on_` prefix; bit 1: id_type union_id. */
-  private kinds: Uint8Array = new Uint8Array(1024);
-  private tenants: Uint32Array = new Uint32Array(1024);
-  private owners: Uint32Array = new Uint32Array(1024);
+  private records: Uint32Array = new Uint32Array(RECORD * 1024);
   private userIds: (string | undefined)[] = [];
-  /**
-   * Per entry, 1 + the slot its user had in the users table when last resolved (0: not known yet):
-   * a hint, checked against the slot's user_id, that spares resolving the user_id again.
-   */
-  private userSlots = new Int32Array(1024);
   private entries = 0;
   private free: number[] = [];
   private slots: Int32Array = new Int32Array(2048).fill(EMPTY);
@@ -134,26 +149,27 @@ export class UserIdTable implements TableState<UserIdRow> {
 
   private slotOf(words: Uint32Array, prefix: number): number {
     const mask = this.slots.length - 1;
+    const r = this.records;
     let slot = (Math.imul(words[0] ^ prefix, 0x9e3779b1) ^ words[1]) & mask;
     for (;;) {
       const entry = this.slots[slot];
       if (entry === EMPTY) return -1 - slot;
       if (entry !== REMOVED) {
-        const at = entry * 4;
-        const w = this.words;
-        if (w[at] === words[0] && w[at + 1] === words[1] && w[at + 2] === words[2] && w[at + 3] === words[3] && (this.kinds[entry] & 1) === prefix) return slot;
+        const at = entry * RECORD;
+        if (r[at] === words[0] && r[at + 1] === words[1] && r[at + 2] === words[2] && r[at + 3] === words[3] && (r[at + RECORD_KIND_TENANT] & 1) === prefix) return slot;
       }
       slot = (slot + 1) & mask;
     }
   }
 
   private row(entry: number, idValue: string): UserIdRow {
+    const at = entry * RECORD;
     return {
       id_value: idValue,
-      id_type: this.kinds[entry] & 2 ? 'union_id' : 'open_id',
-      tenant_key: this.texts.texts[this.tenants[entry]],
+      id_type: this.records[at + RECORD_KIND_TENANT] & 2 ? 'union_id' : 'open_id',
+      tenant_key: this.texts.texts[tenantOfKindTenant(this.records[at + RECORD_KIND_TENANT])],
       user_id: this.userIds[entry]!,
-      owner: this.texts.texts[this.owners[entry]],
+      owner: this.texts.texts[this.records[at + OWNER]],
     };
   }
 
@@ -186,10 +202,11 @@ export class UserIdTable implements TableState<UserIdRow> {
       return typeof userId === 'string' ? users.slotOf(userId) : userId;
     }
     const userId = this.userIds[entry]!;
-    const known = this.userSlots[entry] - 1;
+    const hint = entry * RECORD + USER_SLOT;
+    const known = this.records[hint] - 1;
     if (known >= 0 && users.userIdAt(known) === userId) return known;
     const slot = users.slotOf(userId);
-    this.userSlots[entry] = slot === undefined ? 0 : slot + 1;
+    this.records[hint] = slot === undefined ? 0 : slot + 1;
     return slot;
   }
 
@@ -207,9 +224,11 @@ export class UserIdTable implements TableState<UserIdRow> {
     const slot = this.slotOf(this.probe, idValue.charCodeAt(1) === 110 ? 1 : 0);
     if (slot < 0) return NOBODY;
     const entry = this.slots[slot];
-    if (((this.kinds[entry] & 2) === 2) !== (idType === 'union_id')) return NOBODY;
-    if (this.texts.texts[this.tenants[entry]] !== tenantKey) return ANOTHER_TENANT;
-    return this.texts.texts[this.owners[entry]] === owner ? entry : NOBODY;
+    const at = entry * RECORD;
+    const kindTenant = this.records[at + RECORD_KIND_TENANT];
+    if (((kindTenant & 2) === 2) !== (idType === 'union_id')) return NOBODY;
+    if (this.texts.texts[tenantOfKindTenant(kindTenant)] !== tenantKey) return ANOTHER_TENANT;
+    return this.texts.texts[this.records[at + OWNER]] === owner ? entry : NOBODY;
   }
 
   put(row: UserIdRow): UserIdRow | undefined {
@@ -229,14 +248,14 @@ export class UserIdTable implements TableState<UserIdRow> {
     } else {
       entry = this.free.pop() ?? this.entries++;
       this.ensureEntries();
-      this.words.set(words, entry * 4);
+      this.records.set(words, entry * RECORD);
       this.slots[-1 - slot] = entry;
     }
-    this.kinds[entry] = prefix | (row.id_type === 'union_id' ? 2 : 0);
-    this.tenants[entry] = this.texts.number(row.tenant_key);
-    this.owners[entry] = this.texts.number(row.owner);
+    const at = entry * RECORD;
+    this.records[at + RECORD_KIND_TENANT] = ((this.texts.number(row.tenant_key) << 2) | prefix | (row.id_type === 'union_id' ? 2 : 0)) >>> 0;
+    this.records[at + OWNER] = this.texts.number(row.owner);
+    this.records[at + USER_SLOT] = 0;
     this.userIds[entry] = this.sharedUserId(row.tenant_key, row.user_id);
-    this.userSlots[entry] = 0;
     if (previous === undefined) this.growIndex();
     return previous;
   }
@@ -257,11 +276,12 @@ export class UserIdTable implements TableState<UserIdRow> {
   }
 
   *rows(): Iterable<UserIdRow> {
+    const r = this.records;
     for (let entry = 0; entry < this.entries; entry++) {
       if (this.userIds[entry] === undefined) continue;
-      const at = entry * 4;
-      const digits = hexOf(this.words[at]) + hexOf(this.words[at + 1]) + hexOf(this.words[at + 2]) + hexOf(this.words[at + 3]);
-      yield this.row(entry, (this.kinds[entry] & 1 ? 'on_' : 'ou_') + digits);
+      const at = entry * RECORD;
+      const digits = hexOf(r[at]) + hexOf(r[at + 1]) + hexOf(r[at + 2]) + hexOf(r[at + 3]);
+      yield this.row(entry, (r[at + RECORD_KIND_TENANT] & 1 ? 'on_' : 'ou_') + digits);
     }
     yield* this.other.values();
   }
@@ -271,10 +291,7 @@ export class UserIdTable implements TableState<UserIdRow> {
     const entries = this.entries;
     return {
       entries,
-      words: this.words.subarray(0, entries * 4),
-      kinds: this.kinds.subarray(0, entries),
-      tenants: this.tenants.subarray(0, entries),
-      owners: this.owners.subarray(0, entries),
+      records: this.records.subarray(0, entries * RECORD),
       slots: this.slots,
       removedSlots: this.removedSlots,
       free: this.free,
@@ -290,17 +307,12 @@ export class UserIdTable implements TableState<UserIdRow> {
    */
   loadImage(image: UserIdTableImage, keep = false): void {
     if (this.size !== 0) throw new Error('user_ids: an image loads into an empty table only');
-    const capacity = Math.max(1024, 2 ** Math.ceil(Math.log2(Math.max(1, image.entries))));
-    const copied = <A extends Uint8Array | Uint32Array>(next: A, source: A) => {
-      if (keep) return source;
-      next.set(source);
-      return next;
-    };
-    this.words = copied(new Uint32Array(capacity * 4), image.words);
-    this.kinds = copied(new Uint8Array(capacity), image.kinds);
-    this.tenants = copied(new Uint32Array(capacity), image.tenants);
-    this.owners = copied(new Uint32Array(capacity), image.owners);
-    this.userSlots = new Int32Array(keep ? image.entries : capacity);
+    if (keep) this.records = image.records;
+    else {
+      const capacity = Math.max(1024, 2 ** Math.ceil(Math.log2(Math.max(1, image.entries))));
+      this.records = new Uint32Array(capacity * RECORD);
+      this.records.set(image.records);
+    }
     this.slots = keep ? image.slots : new Int32Array(image.slots);
     this.removedSlots = image.removedSlots;
     this.entries = image.entries;
@@ -311,16 +323,12 @@ export class UserIdTable implements TableState<UserIdRow> {
   }
 
   private ensureEntries() {
-    if (this.entries <= this.kinds.length) return;
+    if (this.entries * RECORD <= this.records.length) return;
     // An image's arrays come without room to grow, possibly empty; once they are copied, the index
     // must not keep the image's buffer alive on its own either.
-    const capacity = Math.max(1024, this.entries, this.kinds.length * 2);
-    if (this.slots.buffer === this.words.buffer) this.slots = this.slots.slice();
-    this.words = grownTo(this.words, capacity * 4);
-    this.kinds = grownTo(this.kinds, capacity);
-    this.tenants = grownTo(this.tenants, capacity);
-    this.owners = grownTo(this.owners, capacity);
-    this.userSlots = grownTo(this.userSlots, capacity);
+    const capacity = Math.max(1024, this.entries, (this.records.length / RECORD) * 2);
+    if (this.slots.buffer === this.records.buffer) this.slots = this.slots.slice();
+    this.records = grownTo(this.records, capacity * RECORD);
   }
 
   /** Rebuilds the index once it is three quarters full, counting removed slots, which a rebuild drops. */
@@ -332,10 +340,12 @@ export class UserIdTable implements TableState<UserIdRow> {
     this.slots = new Int32Array(capacity).fill(EMPTY);
     this.removedSlots = 0;
     const words = new Uint32Array(4);
+    const r = this.records;
     for (let entry = 0; entry < this.entries; entry++) {
       if (this.userIds[entry] === undefined) continue;
-      words.set(this.words.subarray(entry * 4, entry * 4 + 4));
-      this.slots[-1 - this.slotOf(words, this.kinds[entry] & 1)] = entry;
+      const at = entry * RECORD;
+      for (let w = 0; w < 4; w++) words[w] = r[at + w];
+      this.slots[-1 - this.slotOf(words, r[at + RECORD_KIND_TENANT] & 1)] = entry;
     }
   }
 }

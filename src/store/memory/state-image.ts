@@ -8,12 +8,15 @@
 import { endianness } from 'node:os';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
-import { type IndexedValues, JoinedTexts, type UserIdTableImage } from './compact-tables.js';
+import { type IndexedValues, JoinedTexts, RECORD, RECORD_KIND_TENANT, recordsOf, tenantOfKindTenant, type UserIdTableImage } from './compact-tables.js';
 import { MemoryState, OPEN_STRIDE } from './state.js';
 import { CODECS, contactUsersCodec, type OpenRow, opensCodec, tableNumber, type TableCodec, type UserIdRow, usersCodec, userIdsCodec } from './tables.js';
 
-/** Bumped whenever the encoding or what a table keeps changes: an image of another version is never read. */
-export const IMAGE_VERSION = 2;
+/** Bumped whenever the encoding or what a table keeps changes: an image of another version is never read, */
+export const IMAGE_VERSION = 3;
+/** except version 2's, which kept the user_ids records' words in four arrays (an upgrade's first start reads it). */
+const VERSION_2 = 2;
+const readable = (version: number) => version === IMAGE_VERSION || version === VERSION_2;
 const MAGIC = Buffer.from('SYSSTIMG', 'latin1');
 /** Magic, version, header length, checksum, reserved: then the header (JSON) and the body, both 8-byte aligned. */
 const PREAMBLE = 24;
@@ -53,10 +56,12 @@ interface Header {
       entries: number;
       removedSlots: number;
       texts: string[];
-      words: number;
-      kinds: number;
-      tenants: number;
-      owners: number;
+      records: number;
+      /** Version 2: the records' words, kind, tenant and owner, each an array. */
+      words?: number;
+      kinds?: number;
+      tenants?: number;
+      owners?: number;
       slots: number;
       free: number;
       users: number;
@@ -176,7 +181,7 @@ function userIdEntries(ids: UserIdTableImage, numbers: UserNumbers) {
     if (userId === undefined) userOf[entry] = -2;
     else {
       live++;
-      userOf[entry] = numbers.find(ids.texts[ids.tenants[entry]], userId);
+      userOf[entry] = numbers.find(ids.texts[tenantOfKindTenant(ids.records[entry * RECORD + RECORD_KIND_TENANT])], userId);
       users = Math.max(users, userOf[entry] + 1);
     }
   }
@@ -185,10 +190,7 @@ function userIdEntries(ids: UserIdTableImage, numbers: UserNumbers) {
   for (let entry = 0; entry < ids.entries; entry++) if (userOf[entry] !== -2) starts[(userOf[entry] === -1 ? users : userOf[entry]) + 1]++;
   for (let u = 1; u < starts.length; u++) starts[u] += starts[u - 1];
   const renumbered = new Int32Array(ids.entries).fill(-1);
-  const words = new Uint32Array(live * 4);
-  const kinds = new Uint8Array(live);
-  const tenants = new Uint32Array(live);
-  const owners = new Uint32Array(live);
+  const records = new Uint32Array(live * RECORD);
   const userNumbers = new Int32Array(live);
   const unresolved: string[] = [];
   const firstUnresolved = starts[users];
@@ -197,16 +199,14 @@ function userIdEntries(ids: UserIdTableImage, numbers: UserNumbers) {
     if (user === -2) continue;
     const to = starts[user === -1 ? users : user]++;
     renumbered[entry] = to;
-    for (let w = 0; w < 4; w++) words[to * 4 + w] = ids.words[entry * 4 + w];
-    kinds[to] = ids.kinds[entry];
-    tenants[to] = ids.tenants[entry];
-    owners[to] = ids.owners[entry];
+    // The last word, the user's slot remembered, is left 0: slots are the loading table's own.
+    records.set(ids.records.subarray(entry * RECORD, entry * RECORD + RECORD - 1), to * RECORD);
     userNumbers[to] = user;
     if (user === -1) unresolved[to - firstUnresolved] = ids.userIds[entry]!;
   }
   const slots = new Int32Array(ids.slots.length);
   for (let slot = 0; slot < slots.length; slot++) slots[slot] = ids.slots[slot] >= 0 ? renumbered[ids.slots[slot]] : ids.slots[slot];
-  return { entries: live, removedSlots: ids.removedSlots, texts: ids.texts, words, kinds, tenants, owners, slots, free: [] as number[], users: userNumbers, unresolved, other: ids.other };
+  return { entries: live, removedSlots: ids.removedSlots, texts: ids.texts, records, slots, free: [] as number[], users: userNumbers, unresolved, other: ids.other };
 }
 
 function encodeColumn(values: unknown[], segments: Segments): Column {
@@ -299,10 +299,8 @@ export function encodeState(state: MemoryState, id: string): Buffer {
       entries: ids.entries,
       removedSlots: ids.removedSlots,
       texts: ids.texts,
-      words: segments.add(ids.words),
-      kinds: segments.add(ids.kinds),
-      tenants: segments.add(ids.tenants),
-      owners: segments.add(ids.owners),
+      // Records, then the index: the two parts a file's load reads into a buffer of their own.
+      records: segments.add(ids.records),
       slots: segments.add(ids.slots),
       free: segments.add(Uint32Array.from(ids.free)),
       users: segments.add(ids.users),
@@ -335,6 +333,17 @@ export function encodeState(state: MemoryState, id: string): Buffer {
   return out;
 }
 
+/** Whether an image file is of an earlier version than this one writes (one that is read all the same). */
+export function isEarlierImageFile(file: string): boolean {
+  const fd = openSync(file, 'r');
+  try {
+    const preamble = Buffer.alloc(12);
+    return readSync(fd, preamble, 0, 12, 0) === 12 && preamble.readUInt32LE(8) < IMAGE_VERSION;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** The id an image carries, or undefined when the bytes are not an image of this version. */
 export function imageId(bytes: Buffer): string | undefined {
   try {
@@ -347,7 +356,7 @@ export function imageId(bytes: Buffer): string | undefined {
 /** The header length and checksum of an image's first PREAMBLE bytes. */
 function readPreamble(bytes: Buffer): { headerLength: number; checksum: number } {
   if (bytes.length < PREAMBLE || !bytes.subarray(0, 8).equals(MAGIC)) throw new ImageError('not a state image');
-  if (bytes.readUInt32LE(8) !== IMAGE_VERSION) throw new ImageError(`state image version ${bytes.readUInt32LE(8)}, not ${IMAGE_VERSION}`);
+  if (!readable(bytes.readUInt32LE(8))) throw new ImageError(`state image version ${bytes.readUInt32LE(8)}, not ${IMAGE_VERSION}`);
   return { headerLength: bytes.readUInt32LE(12), checksum: bytes.readUInt32LE(16) };
 }
 
@@ -360,7 +369,7 @@ function parseHeader(text: string, bodyLength: number, check: boolean): Header {
     throw new ImageError('state image corrupt (header)');
   }
   if (header.body !== bodyLength) throw new ImageError('state image truncated or too long');
-  if (check && (header.version !== IMAGE_VERSION || header.endianness !== endianness() || header.schema !== SCHEMA)) throw new ImageError('state image of another version or schema');
+  if (check && (!readable(header.version) || header.endianness !== endianness() || header.schema !== SCHEMA)) throw new ImageError('state image of another version or schema');
   return header;
 }
 
@@ -414,7 +423,7 @@ export function decodeStateFile(file: string, id: string): MemoryState {
     const header = parseHeader(headerBytes.toString('utf8'), size - base, true);
     if (header.id !== id) throw new ImageError(`state image ${header.id}, not ${id}`);
     const ids = header.tables.userIds;
-    const from = header.segments[ids.words]?.[0] ?? 0;
+    const from = header.segments[ids.records ?? ids.words]?.[0] ?? 0;
     // Up to the next segment's 8-byte aligned start, so that the third part's arrays are aligned too.
     const to = Math.min(header.body, Math.ceil(((header.segments[ids.slots]?.[0] ?? 0) + (header.segments[ids.slots]?.[1] ?? 0)) / 8) * 8);
     // Segments start 8-byte aligned, so each part's typed arrays are aligned in its own buffer.
@@ -602,21 +611,22 @@ function decodeBody(header: Header, parts: readonly BodyPart[], keepIdArrays: bo
   }
   const other: UserIdRow[] = [];
   eachRow(ids.other, userIdsCodec.columns.length, (values) => other.push(userIdsCodec.fromSql(values)));
-  const idArrays = { words: u32(ids.words), kinds: u8(ids.kinds), tenants: u32(ids.tenants), owners: u32(ids.owners), slots: i32(ids.slots) };
-  const { words, kinds, tenants, owners, slots } = idArrays;
+  const records = header.version === VERSION_2 ? recordsOf(ids.entries, u32(ids.words!), u8(ids.kinds!), u32(ids.tenants!), u32(ids.owners!)) : u32(ids.records);
+  const slots = i32(ids.slots);
   // The index's size is a power of two (its probes wrap with a mask).
-  if (words.length !== ids.entries * 4 || [kinds, tenants, owners].some((a) => a.length !== ids.entries) || slots.length === 0 || (slots.length & (slots.length - 1)) !== 0) {
+  if (records.length !== ids.entries * RECORD || slots.length === 0 || (slots.length & (slots.length - 1)) !== 0) {
     throw new ImageError('state image: user_ids of another shape');
   }
   state.userIds.loadImage({
     entries: ids.entries,
-    ...idArrays,
+    records,
+    slots,
     removedSlots: ids.removedSlots,
     free: Array.from(u32(ids.free)),
     texts: ids.texts,
     userIds,
     other,
-  }, keepIdArrays);
+  }, keepIdArrays && header.version === IMAGE_VERSION); // version 2's part holds more than its index
 
   const contact = tables.contactUsers;
   const counts = u32(contact.counts);

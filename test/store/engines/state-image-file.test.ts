@@ -70,6 +70,25 @@ test('a clean close writes the image, and the next start loads it instead of the
   assert.deepEqual(readdirSync(join(file, '..')).filter((name) => name.includes('-saved-')), []);
 });
 
+test('an image of the earlier version is loaded, and the next close writes it in this version though nothing changed', async () => {
+  const { file, store } = await seeded();
+  await store.close();
+  // The version-2 fixture (test/store/memory) stands in for the folder's image: the start trusts it over the tables.
+  const fixture = join(import.meta.dirname, '..', 'memory', 'fixtures', 'state-image-v2');
+  writeFileSync(`${file}-image`, readFileSync(`${fixture}.bin`));
+  const database = new SqliteDatabase(file);
+  database.prepare('update sysstatus_state_image set id = ?').run('version-2');
+  database.close();
+  const expected = JSON.parse(readFileSync(`${fixture}.json`, 'utf8'));
+  const reopened = await openSqliteStore({ file });
+  assert.deepEqual(JSON.parse(JSON.stringify(await reopened.dump())), expected);
+  await reopened.close();
+  assert.equal(readFileSync(`${file}-image`).readUInt32LE(8), 3);
+  const again = await openSqliteStore({ file });
+  assert.deepEqual(JSON.parse(JSON.stringify(await again.dump())), expected);
+  await again.close();
+});
+
 test('a saved state (the start state for reset) is kept beside the database and put back durably', async () => {
   const { file, store } = await seeded();
   await store.close();

@@ -401,7 +401,7 @@ export class ChangeLog implements ChangeSink {
     // The opens replayed from here on are changes the tables may not have yet.
     state.opens.trackWrites();
     const replayed = this.replay(state);
-    this.imageUnchanged = image !== undefined && !replayed;
+    this.imageUnchanged = image !== undefined && !replayed && !this.image!.earlier;
     return state;
   }
 

@@ -23,7 +23,7 @@ import { closeSync, fsyncSync, linkSync, openSync, readdirSync, readFileSync, re
 import { randomUUID } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 import type SqliteDatabase from 'better-sqlite3';
-import { decodeStateFile, encodeState, imageId } from '../../memory/state-image.js';
+import { decodeStateFile, encodeState, imageId, isEarlierImageFile } from '../../memory/state-image.js';
 import type { MemoryState } from '../../memory/state.js';
 
 const META = 'sysstatus_state_image';
@@ -47,6 +47,9 @@ export class StateImageFile {
     this.record = database.prepare(`insert into ${META} (id) values (?)`);
   }
 
+  /** Whether the image read was of an earlier version: the next close writes it again, changed or not. */
+  earlier = false;
+
   /** Whether a row names an image: then the first fold must remove it. */
   isNamed(): boolean {
     return this.named.get() !== undefined;
@@ -57,7 +60,9 @@ export class StateImageFile {
     const row = this.named.get();
     if (!row) return undefined;
     try {
-      return decodeStateFile(this.file, row.id);
+      const state = decodeStateFile(this.file, row.id);
+      this.earlier = isEarlierImageFile(this.file);
+      return state;
     } catch (error) {
       // A file system's error (no file, no permission) has a code; anything else is the image's fault.
       const what = (error as NodeJS.ErrnoException).code === undefined ? 'not used' : 'not read';
