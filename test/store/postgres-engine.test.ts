@@ -14,7 +14,7 @@ import { batchOpen } from '../../src/operations/system-statuses/batch-open.js';
 import { createServices } from '../../src/services.js';
 import { createStore } from '../../src/store/create-store.js';
 import { dropPostgresSchema } from '../../src/store/engines/postgres/postgres-engine.js';
-import { type Store, StoreUnavailableError } from '../../src/store/store.js';
+import { type Store, type StoredOpen, StoreUnavailableError } from '../../src/store/store.js';
 import { STATUSES_URL, T0, openIdOf } from '../helpers/test-app.js';
 import { ACME, ACME_APP, TEST_SEED } from '../helpers/test-seed.js';
 import { startTcpProxy, type TcpProxy, viaProxy } from '../helpers/tcp-proxy.js';
@@ -304,6 +304,29 @@ describe('postgres engine: statements sent together', { skip }, () => {
     assert.equal(stored.title, title);
     assert.deepEqual(stored.i18n_title, { zh_cn: title, en_us: "a\\'b" });
     await store.deleteOpens(ACME, statusId, ['u002']);
+  });
+
+  test('a held write of many rows gets each value into its own place (numbers, booleans, null, $10 and up)', async () => {
+    const users = ['u001', 'u002', 'u003', 'u004', 'u006'];
+    const written = users.map((user_id, i) => ({
+      ...open(user_id, i % 2 ? `标题 ${i}` : `title ${i}`),
+      end_time: T0 / 1000 + 600 + i * 7,
+      opened_at: T0 - i * 1000,
+      priority: i,
+      color: i % 2 ? 'RED' : 'BLUE',
+      open_by_default: i % 2 === 0,
+      ...(i === 3 ? { i18n_title: { en_us: 'only english' } } : {}),
+    })) as StoredOpen[];
+    const sent = await messages(() => store.transaction((tx) => tx.writeOpens(ACME, written)));
+    assert.equal(sent.length, 1, 'begin, the write and commit in one message');
+    assert.doesNotMatch(sent[0], /\$\d/);
+    const stored = await store.userOpens(ACME, users);
+    for (const open of written) {
+      const [back] = stored.get(open.user_id)!;
+      const fields = ({ end_time, opened_at, title, i18n_title, priority, color, open_by_default }: StoredOpen) => ({ end_time, opened_at, title, i18n_title, priority, color, open_by_default });
+      assert.deepEqual(fields(back), fields(open), open.user_id);
+    }
+    await store.deleteOpens(ACME, statusId, users);
   });
 
   test('a value no literal can carry (NUL) goes as a parameter, and PostgreSQL refuses it as before', async () => {

@@ -96,9 +96,9 @@ const OWNER = 5;
 const USER_SLOT = 6;
 export const tenantOfKindTenant = (word: number) => word >>> 2;
 
-/** Records of entries whose words, kind, tenant and owner are each an array (version 2 state images). */
-export function recordsOf(entries: number, words: Uint32Array, kinds: Uint8Array, tenants: Uint32Array, owners: Uint32Array): Uint32Array {
-  if (words.length !== entries * 4 || [kinds, tenants, owners].some((column) => column.length !== entries)) return new Uint32Array(0);
+/** Records of entries whose words, kind, tenant and owner are each an array (version 2 state images); undefined when their lengths disagree. */
+export function recordsOf(entries: number, words: Uint32Array, kinds: Uint8Array, tenants: Uint32Array, owners: Uint32Array): Uint32Array | undefined {
+  if (words.length !== entries * 4 || [kinds, tenants, owners].some((column) => column.length !== entries)) return undefined;
   const records = new Uint32Array(entries * RECORD);
   for (let entry = 0; entry < entries; entry++) {
     const at = entry * RECORD;

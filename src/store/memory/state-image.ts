@@ -614,7 +614,7 @@ function decodeBody(header: Header, parts: readonly BodyPart[], keepIdArrays: bo
   const records = header.version === VERSION_2 ? recordsOf(ids.entries, u32(ids.words!), u8(ids.kinds!), u32(ids.tenants!), u32(ids.owners!)) : u32(ids.records);
   const slots = i32(ids.slots);
   // The index's size is a power of two (its probes wrap with a mask).
-  if (records.length !== ids.entries * RECORD || slots.length === 0 || (slots.length & (slots.length - 1)) !== 0) {
+  if (records === undefined || records.length !== ids.entries * RECORD || slots.length === 0 || (slots.length & (slots.length - 1)) !== 0) {
     throw new ImageError('state image: user_ids of another shape');
   }
   state.userIds.loadImage({

@@ -132,7 +132,7 @@ function withLiterals(text: string, parameters: readonly unknown[]): string | un
   let written = template.pieces[0];
   for (let at = 0; at < template.parameters.length; at++) {
     const parameter = template.parameters[at];
-    if (parameter >= parameters.length) throw new Error(`statement names parameter $${parameter + 1} of ${parameters.length}`);
+    if (parameter < 0 || parameter >= parameters.length) throw new Error(`statement names parameter $${parameter + 1} of ${parameters.length}`);
     const value = literal(parameters[parameter]);
     if (value === undefined) return undefined;
     written += value + template.pieces[at + 1];
