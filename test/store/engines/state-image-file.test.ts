@@ -82,6 +82,11 @@ test('an image of the earlier version is loaded, and the next close writes it in
   const expected = JSON.parse(readFileSync(`${fixture}.json`, 'utf8'));
   const reopened = await openSqliteStore({ file });
   assert.deepEqual(JSON.parse(JSON.stringify(await reopened.dump())), expected);
+  // The start state for reset links the earlier image (no encoding at start), and reads back from it.
+  const saved = await reopened.saveState!();
+  await reopened.updateUser('tenant0000000000a', 'u1', { name: 'after saving' });
+  await saved.restore([]);
+  assert.deepEqual(JSON.parse(JSON.stringify(await reopened.dump())), expected);
   await reopened.close();
   assert.equal(readFileSync(`${file}-image`).readUInt32LE(8), 3);
   const again = await openSqliteStore({ file });

@@ -401,7 +401,7 @@ export class ChangeLog implements ChangeSink {
     // The opens replayed from here on are changes the tables may not have yet.
     state.opens.trackWrites();
     const replayed = this.replay(state);
-    this.imageUnchanged = image !== undefined && !replayed && !this.image!.earlier;
+    this.imageUnchanged = image !== undefined && !replayed;
     return state;
   }
 
@@ -666,7 +666,8 @@ export class ChangeLog implements ChangeSink {
       void this.fold();
       while (this.current) this.step();
     }
-    if (this.image && this.state && !(this.imageNamed && this.imageUnchanged)) {
+    // An image of an earlier version is rewritten even when it still is the state.
+    if (this.image && this.state && !(this.imageNamed && this.imageUnchanged && !this.image.earlier)) {
       try {
         this.image.write(this.state);
       } catch (error) {

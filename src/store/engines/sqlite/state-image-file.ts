@@ -47,7 +47,7 @@ export class StateImageFile {
     this.record = database.prepare(`insert into ${META} (id) values (?)`);
   }
 
-  /** Whether the image read was of an earlier version: the next close writes it again, changed or not. */
+  /** Whether the image read was of an earlier version: the close writes it again, changed or not (a saved state may still link it: it reads). */
   earlier = false;
 
   /** Whether a row names an image: then the first fold must remove it. */
