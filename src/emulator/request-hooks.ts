@@ -133,7 +133,8 @@ export function journalHooks(services: Services, journal: Journal, metrics: Metr
     if (payload !== undefined && payload !== '') {
       const json = String(reply.getHeader('content-type')).startsWith('application/json');
       // Of the Open APIs only the token endpoints answer with a secret-bearing key; the others' keys are fixed.
-      if (api !== null && isTokenApi(api)) responseBody = json ? journalBodyText(payload, () => parseText(payload)) : JSON.stringify(redactBody(parseText(payload)));
+      // Text that is not JSON is judged parsed, never kept as it is.
+      if (api !== null && isTokenApi(api)) responseBody = journalBodyText(json ? payload : undefined, () => parseText(payload));
       else responseBody = json ? payload : JSON.stringify(parseText(payload));
     }
     const details: DetailTexts = [

@@ -321,9 +321,9 @@ describe('postgres engine: statements sent together', { skip }, () => {
     assert.equal(sent.length, 1, 'begin, the write and commit in one message');
     assert.doesNotMatch(sent[0], /\$\d/);
     const stored = await store.userOpens(ACME, users);
+    const fields = ({ end_time, opened_at, title, i18n_title, priority, color, open_by_default }: StoredOpen) => ({ end_time, opened_at, title, i18n_title, priority, color, open_by_default });
     for (const open of written) {
       const [back] = stored.get(open.user_id)!;
-      const fields = ({ end_time, opened_at, title, i18n_title, priority, color, open_by_default }: StoredOpen) => ({ end_time, opened_at, title, i18n_title, priority, color, open_by_default });
       assert.deepEqual(fields(back), fields(open), open.user_id);
     }
     await store.deleteOpens(ACME, statusId, users);

@@ -200,7 +200,7 @@ function userIdEntries(ids: UserIdTableImage, numbers: UserNumbers) {
     const to = starts[user === -1 ? users : user]++;
     renumbered[entry] = to;
     // The last word, the user's slot remembered, is left 0: slots are the loading table's own.
-    records.set(ids.records.subarray(entry * RECORD, entry * RECORD + RECORD - 1), to * RECORD);
+    for (let w = 0; w < RECORD - 1; w++) records[to * RECORD + w] = ids.records[entry * RECORD + w];
     userNumbers[to] = user;
     if (user === -1) unresolved[to - firstUnresolved] = ids.userIds[entry]!;
   }
@@ -333,17 +333,6 @@ export function encodeState(state: MemoryState, id: string): Buffer {
   return out;
 }
 
-/** Whether an image file is of an earlier version than this one writes (one that is read all the same). */
-export function isEarlierImageFile(file: string): boolean {
-  const fd = openSync(file, 'r');
-  try {
-    const preamble = Buffer.alloc(12);
-    return readSync(fd, preamble, 0, 12, 0) === 12 && preamble.readUInt32LE(8) < IMAGE_VERSION;
-  } finally {
-    closeSync(fd);
-  }
-}
-
 /** The id an image carries, or undefined when the bytes are not an image of this version. */
 export function imageId(bytes: Buffer): string | undefined {
   try {
@@ -398,12 +387,13 @@ export function decodeState(input: Buffer, id: string): MemoryState {
 }
 
 /**
- * decodeState of an image file, read in three parts: the user_ids table's typed arrays (about 60
- * MiB at 1M users) into a buffer of their own that the table keeps as its arrays, and the rest into
+ * decodeState of an image file, read in three parts: the user_ids table's records and index (about
+ * 70 MiB at 1M users) into a buffer of their own that the table keeps as its arrays, and the rest into
  * buffers dropped after the load. Copying them out of one buffer of the whole file cost ~0.2 s of a
- * start on this VM, where touching fresh memory costs about 2.5 ms per MiB.
+ * start on this VM, where touching fresh memory costs about 2.5 ms per MiB. `earlier`: the image is
+ * of an earlier version (read all the same), so its next write must not be skipped.
  */
-export function decodeStateFile(file: string, id: string): MemoryState {
+export function decodeStateFile(file: string, id: string): { state: MemoryState; earlier: boolean } {
   const fd = openSync(file, 'r');
   try {
     const readAt = (position: number, length: number) => {
@@ -437,7 +427,7 @@ export function decodeStateFile(file: string, id: string): MemoryState {
       parts.push({ start: cuts[i], end: cuts[i + 1], bytes });
     }
     if (crc !== checksum) throw new ImageError('state image corrupt (checksum)');
-    return decodeBody(header, parts, cuts.length === 4);
+    return { state: decodeBody(header, parts, cuts.length === 4), earlier: header.version < IMAGE_VERSION };
   } finally {
     closeSync(fd);
   }

@@ -140,7 +140,7 @@ test('an image file decodes to the same state, its user_ids arrays kept as read,
   for (const [name, store] of [['random', await randomState(5)], ['empty', await openSqliteStore({})]] as const) {
     const file = join(dir, name);
     writeFileSync(file, encodeState(stateOf(store), name));
-    const decoded = decodeStateFile(file, name);
+    const decoded = decodeStateFile(file, name).state;
     assert.deepEqual(await dumpOf(decoded), await store.dump());
     // Growing past the arrays read from the file (they come without room) keeps every entry.
     const again = new MemoryStore(decoded, undefined);
@@ -186,7 +186,7 @@ test('an image of version 2 (the user_ids records as four arrays) decodes to the
   const fixture = join(import.meta.dirname, 'fixtures', 'state-image-v2');
   const bytes = readFileSync(`${fixture}.bin`);
   assert.equal(bytes.readUInt32LE(8), 2);
-  for (const decoded of [decodeState(bytes, 'version-2'), decodeStateFile(`${fixture}.bin`, 'version-2')]) {
+  for (const decoded of [decodeState(bytes, 'version-2'), decodeStateFile(`${fixture}.bin`, 'version-2').state]) {
     const dump = await dumpOf(decoded);
     assert.deepEqual(JSON.parse(JSON.stringify(dump)), JSON.parse(readFileSync(`${fixture}.json`, 'utf8')));
     const store = new MemoryStore(decoded, undefined);

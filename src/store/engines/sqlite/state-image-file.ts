@@ -23,7 +23,7 @@ import { closeSync, fsyncSync, linkSync, openSync, readdirSync, readFileSync, re
 import { randomUUID } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 import type SqliteDatabase from 'better-sqlite3';
-import { decodeStateFile, encodeState, imageId, isEarlierImageFile } from '../../memory/state-image.js';
+import { decodeStateFile, encodeState, imageId } from '../../memory/state-image.js';
 import type { MemoryState } from '../../memory/state.js';
 
 const META = 'sysstatus_state_image';
@@ -60,8 +60,8 @@ export class StateImageFile {
     const row = this.named.get();
     if (!row) return undefined;
     try {
-      const state = decodeStateFile(this.file, row.id);
-      this.earlier = isEarlierImageFile(this.file);
+      const { state, earlier } = decodeStateFile(this.file, row.id);
+      this.earlier = earlier;
       return state;
     } catch (error) {
       // A file system's error (no file, no permission) has a code; anything else is the image's fault.
