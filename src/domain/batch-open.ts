@@ -69,6 +69,18 @@ function openOf(
 }
 
 /**
+ * A user's opens with `next` in place of their open of its status (or added): a new array of its
+ * exact length, as the stored opens are the store's and a push would reserve 17 slots per user.
+ */
+function withOpen(opens: readonly OpenRank[], next: OpenRank): OpenRank[] {
+  const index = opens.findIndex((open) => open.system_status_id === next.system_status_id);
+  const out = new Array<OpenRank>(index >= 0 ? opens.length : opens.length + 1);
+  for (let i = 0; i < opens.length; i++) out[i] = opens[i];
+  out[index >= 0 ? index : opens.length] = next;
+  return out;
+}
+
+/**
  * Decides a batch_open. Entries are applied in order, so a user named twice ends with the
  * last end_time and each entry's result reflects the state after it.
  */
@@ -81,7 +93,10 @@ export function planBatchOpen(
   if (entries.some((entry) => entry.resolved.kind === 'other_tenant')) throw new PlatformError('other_tenant_user');
   const nowSeconds = Math.floor(nowMs / 1000);
   // Per user: the open stored before the request, and the one its entries have written so far.
-  const working = new Map<string, { opens: OpenRank[]; open?: UserStatusOpen; written?: UserOpen; before?: string; replaced: boolean }>();
+  const working = new Map<
+    string,
+    { opens: readonly OpenRank[]; open?: UserStatusOpen; sync_preference?: boolean; written?: UserOpen; before?: string; replaced: boolean }
+  >();
   const result_list: BatchOpenPlan['result_list'] = [];
 
   for (const entry of entries) {
@@ -97,7 +112,7 @@ export function planBatchOpen(
       const opens = state?.opens ?? [];
       // Events describe the change from before the request to after it, whatever the entries did in between.
       const replaced = state?.open !== undefined && isActive(state.open, nowSeconds);
-      work = { opens: [...opens], open: state?.open, before: shownStatus(opens, nowSeconds)?.system_status_id, replaced };
+      work = { opens, open: state?.open, sync_preference: state?.sync_preference, before: shownStatus(opens, nowSeconds)?.system_status_id, replaced };
       working.set(userId, work);
     }
     const existing = work.written ?? work.open;
@@ -106,12 +121,10 @@ export function planBatchOpen(
       // Re-opening an active status replaces its end_time and keeps the definition it was opened with.
       next = openOf(userId, existing, entry.end_time, existing.opened_at, existing.sync_on);
     } else {
-      next = openOf(userId, status, entry.end_time, nowMs, states.get(userId)?.sync_preference ?? status.sync_setting.is_open_by_default);
+      next = openOf(userId, status, entry.end_time, nowMs, work.sync_preference ?? status.sync_setting.is_open_by_default);
     }
     work.written = next;
-    const index = work.opens.findIndex((open) => open.system_status_id === status.system_status_id);
-    if (index >= 0) work.opens[index] = next;
-    else work.opens.push(next);
+    work.opens = withOpen(work.opens, next);
 
     let result: BatchOpenResult;
     if (!next.sync_on) result = 'success_user_close_syn';

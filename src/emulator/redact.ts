@@ -1,5 +1,6 @@
 // What the journal must never keep: credentials, by key, wherever a request or answer carries
 // them (query string, headers, bodies).
+import { jsonString } from '../http/serializer-compiler.js';
 
 const REDACTED = '[redacted]';
 const SECRET_KEYS = new Set(['app_secret', 'tenant_access_token', 'app_access_token', 'user_access_token', 'refresh_token', 'app_ticket']);
@@ -12,10 +13,6 @@ function redactAuthorization(value: string): string {
   const match = /^(Bearer\s+)?(t-|u-)?/.exec(value);
   return `${match?.[1] ?? ''}${match?.[2] ?? ''}${REDACTED}`;
 }
-
-/** Text as a JSON string: most header names and values need no escapes, and skip JSON.stringify. */
-const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
-const quoted = (text: string) => (NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : `"${text}"`);
 
 /** What a header name shows as: its lower-case name as a JSON key, and how its value is kept. */
 interface HeaderName {
@@ -30,7 +27,7 @@ function headerName(name: string): HeaderName {
   if (known === undefined) {
     const lower = name.toLowerCase();
     const value = lower === 'authorization' ? 'authorization' : lower === 'cookie' || lower === 'set-cookie' || spellsSecret(lower) ? 'redacted' : 'kept';
-    known = { key: `${quoted(lower)}:`, value };
+    known = { key: `${jsonString(lower)}:`, value };
     if (headerNames.size < 512) headerNames.set(name, known);
   }
   return known;
@@ -47,7 +44,7 @@ export function redactedHeadersJson(headers: Record<string, unknown>): string {
     if (value === undefined) continue;
     const text = Array.isArray(value) ? value.join(', ') : String(value);
     const known = headerName(name);
-    const shown = known.value === 'kept' ? quoted(text) : known.value === 'redacted' ? `"${REDACTED}"` : quoted(redactAuthorization(text));
+    const shown = known.value === 'kept' ? jsonString(text) : known.value === 'redacted' ? `"${REDACTED}"` : jsonString(redactAuthorization(text));
     out += `${out === '' ? '{' : ','}${known.key}${shown}`;
   }
   return out === '' ? '{}' : `${out}}`;

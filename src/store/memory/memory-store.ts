@@ -646,11 +646,12 @@ export class MemoryRepository implements StoreTransaction {
       // A user with no active open (sync off ones count) and no toggle of this status is left out.
       if (!active && preference === undefined) continue;
       const open = own < 0 ? undefined : storedOpen(userId, entries![own] as OpenDefinition, entries![own + 1] as number, entries![own + 2] as number, syncOnOf(preferences, entries![own] as OpenDefinition));
-      const ranked: OpenRank[] = [];
       const rank = best < 0 ? undefined : rankAt(entries!, best, true);
-      if (rank && best < own) ranked.push(rank);
-      if (open) ranked.push(open);
-      if (rank && best > own) ranked.push(rank);
+      // Arrays of their exact length: a push onto [] reserves 17 slots, for every user of a batch.
+      let ranked: OpenRank[];
+      if (!rank) ranked = open ? [open] : [];
+      else if (!open) ranked = [rank];
+      else ranked = best < own ? [rank, open] : [open, rank];
       const state: UserState = { opens: ranked };
       if (open) state.open = open;
       if (preference) state.sync_preference = preference.sync_on;
