@@ -24,7 +24,7 @@ export async function batchOpen(
   const endTimes = userList.map((item, index) => parseEndTime(`user_list[${index}].end_time`, item.end_time, nowSeconds));
   const tenantKey = app.tenant_key;
 
-  const plan = await services.store.transaction(async (tx) => {
+  const { result_list, changes } = await services.store.transaction(async (tx) => {
     const status = await requireSystemStatus(tx, tenantKey, systemStatusId);
     const { resolved, userIds } = await lockBatchUsers(tx, app, userIdType, userList.map((item) => item.user_id));
     const entries: BatchOpenEntry[] = userList.map((item, index) => ({
@@ -40,10 +40,19 @@ export async function batchOpen(
       tenantKey,
       plan.writes.map((write) => write.open),
     );
-    return plan;
+    // The events' contents are taken now: the plan's opens need not live while the commit is awaited.
+    return { result_list: plan.result_list, changes: changesOf(plan) };
   });
 
-  // One event for the users whose open is new, one for those whose active open was replaced.
+  for (const [type, change] of changes) {
+    if (change.user_ids.length === 0) continue;
+    services.events.emit('change', { type, tenant_key: tenantKey, system_status_id: systemStatusId, ...change, at: nowMs });
+  }
+  return result_list;
+}
+
+/** One event for the users whose open is new, one for those whose active open was replaced. */
+function changesOf(plan: BatchOpenPlan) {
   const replaced = new Set<string>();
   const opened = { user_ids: [] as string[], end_times: [] as number[], shown_changes: [] as ShownChange[] };
   const reopened = { user_ids: [] as string[], end_times: [] as number[], shown_changes: [] as ShownChange[] };
@@ -54,9 +63,5 @@ export async function batchOpen(
     into.end_times.push(write.open.end_time);
   }
   for (const change of plan.shown_changes) (replaced.has(change.user_id) ? reopened : opened).shown_changes.push(change);
-  for (const [type, change] of [['opened', opened], ['replaced', reopened]] as const) {
-    if (change.user_ids.length === 0) continue;
-    services.events.emit('change', { type, tenant_key: tenantKey, system_status_id: systemStatusId, ...change, at: nowMs });
-  }
-  return plan.result_list;
+  return [['opened', opened], ['replaced', reopened]] as const;
 }
