@@ -93,3 +93,35 @@ test('a failed write undoes every transaction of its turn, newest first, and eac
   assert.deepEqual(await endTimes(store), [1_900_000_000, 2_000_000_003]);
   assert.equal(written.length, 4, 'seed (tenant, users), the first open, the last open');
 });
+
+test('a failed write removes the new rows of every table by their keys', async () => {
+  let fail = false;
+  const store = new MemoryStore(new MemoryState(), {
+    append() {
+      if (fail) throw new Error('disk full');
+    },
+    async close() {},
+  });
+  await seed(store);
+  const kept = await store.dump();
+  fail = true;
+  const OTHER = 'tenant0000000000b';
+  const failed = await store
+    .transaction(async (tx) => {
+      await tx.insertTenant({ tenant_key: OTHER, name: 'Other', api_permission: true, created_at: T0 });
+      await tx.insertUsers([{ tenant_key: OTHER, user_id: 'v1', name: 'v1', resigned: false, created_at: T0 }]);
+      await tx.insertApp(
+        { app_id: 'cli_other00000000001', tenant_key: OTHER, name: 'app', app_secret_digest: 'd', type: 'self_built', developer: 'dev1', scopes: [], created_at: T0 },
+        ['v1'],
+      );
+      const definition = { title: 'Trip', icon_key: 'GeneralBusinessTrip', color: 'BLUE', priority: 1, sync_setting: { is_open_by_default: true, title: '', explain: '' } } as const;
+      await tx.insertSystemStatus(OTHER, { system_status_id: '7000000000000000009', ...definition }, T0);
+      await tx.setSyncPreference(OTHER, 'v1', '7000000000000000009', false);
+      await tx.addPendingSyncOff(OTHER, 'v1', 'Leave');
+      await tx.insertAccessToken({ token_digest: 'digest', kind: 'tenant', app_id: 'cli_other00000000001', tenant_key: OTHER, nonce: 'n', issued_at: T0, expires_at: T0 + 1 });
+      await tx.writeOpens(OTHER, [{ ...open('v1', 2_000_000_000), system_status_id: '7000000000000000009' }]);
+    })
+    .catch((error: unknown) => error);
+  assert.match(String(failed), /disk full/);
+  assert.deepEqual(await store.dump(), kept);
+});
