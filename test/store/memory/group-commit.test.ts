@@ -111,7 +111,7 @@ test('a failed write removes the new rows of every table by their keys', async (
       await tx.insertTenant({ tenant_key: OTHER, name: 'Other', api_permission: true, created_at: T0 });
       await tx.insertUsers([{ tenant_key: OTHER, user_id: 'v1', name: 'v1', resigned: false, created_at: T0 }]);
       await tx.insertApp(
-        { app_id: 'cli_other00000000001', tenant_key: OTHER, name: 'app', app_secret_digest: 'd', type: 'self_built', developer: 'dev1', scopes: [], created_at: T0 },
+        { app_id: 'cli_other00000000001', tenant_key: OTHER, name: 'app', app_secret_digest: 'd', type: 'custom', developer: 'dev1', scopes: [], created_at: T0 },
         ['v1'],
       );
       const definition = { title: 'Trip', icon_key: 'GeneralBusinessTrip', color: 'BLUE', priority: 1, sync_setting: { is_open_by_default: true, title: '', explain: '' } } as const;
