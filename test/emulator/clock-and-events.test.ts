@@ -199,4 +199,33 @@ describeEachEngine('expiry in real time', (engine) => {
       await t.close();
     }
   });
+
+  it('an open that ends sooner than every other moves the timer forward; later ones leave it', async (context) => {
+    context.mock.timers.enable({ apis: ['setTimeout'] });
+    let wall = T0;
+    const t = await startTestApp({ engine, frozenAt: false, wall: () => wall });
+    const expired = async () =>
+      (await control(t, 'GET', `/tenants/${ACME}/events/history?types=expired`)).json().events.map((e: { user_ids: string[]; at: number }) => [e.user_ids, e.at]);
+    const passTo = async (seconds: number) => {
+      const step = T0 + seconds * 1000 - wall;
+      wall += step;
+      context.mock.timers.tick(step);
+      await t.app.emulator.expiry.idle();
+    };
+    try {
+      const token = await t.token(ACME_APP.app_id, ACME_APP.app_secret);
+      const leave = (await statusIds(t, ACME))['请假'];
+      for (const [user_id, seconds] of [['u001', 50], ['u002', 5], ['u006', 100]] as const) {
+        await batchOpen(t, token, leave, [{ user_id, end_time: T0_S + seconds }]);
+        await t.app.emulator.expiry.idle();
+      }
+      await passTo(5);
+      assert.deepEqual(await expired(), [[['u002'], T0 + 5_000]]);
+      await passTo(50);
+      await passTo(100);
+      assert.deepEqual(await expired(), [[['u002'], T0 + 5_000], [['u001'], T0 + 50_000], [['u006'], T0 + 100_000]]);
+    } finally {
+      await t.close();
+    }
+  });
 });
