@@ -62,6 +62,14 @@ class EndTimes {
   }
 }
 
+/**
+ * Only end_times within this many seconds of the clock are queued; later ones wait in the index of
+ * end_times alone, and are queued as the clock nears them (the horizon moves on, one pass over the
+ * index, when the clock reaches it). Most opens end hours to months ahead: queued at once, each
+ * lived for hours in the queue, half of what a busy server promoted out of the young generation.
+ */
+const HORIZON_SECONDS = 3600;
+
 /** setTimeout's largest delay; longer waits re-arm when it fires. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -78,6 +86,8 @@ export class ExpiryScheduler {
   private readonly heap = new BucketQueue<StatusEnds, string>(3600);
   /** The end_time each tracked open has now; queued entries that disagree are stale. */
   private readonly current = new EndTimes();
+  /** End_times before this (Unix seconds) are queued; later ones only tracked (HORIZON_SECONDS). */
+  private queuedBefore = Number.NEGATIVE_INFINITY;
   private timer: NodeJS.Timeout | undefined;
   private queue: Promise<void> = Promise.resolve();
   private lastNow: number;
@@ -125,6 +135,7 @@ export class ExpiryScheduler {
       this.heap.clear();
       this.current.clear();
       const nowSeconds = Math.floor(this.services.clock.now() / 1000);
+      this.queuedBefore = nowSeconds + 1 + HORIZON_SECONDS;
       const { store } = this.services;
       let sinceTurn = 0;
       for (const tenant of await store.listTenants()) {
@@ -163,7 +174,7 @@ export class ExpiryScheduler {
       this.current.set(tracked, userId, endTime);
       // The user's earliest queued entry is at or before `known`: a later end_time needs no entry of
       // its own, that one moves on to it when it surfaces. Under re-opens this halves the pushes.
-      if (known === undefined || endTime < known) this.heap.push(endTime, tracked, userId);
+      if ((known === undefined || endTime < known) && endTime < this.queuedBefore) this.heap.push(endTime, tracked, userId);
     }
     // Superseded and closed entries are dropped when they surface; under steady re-opens they would
     // pile up until their end_times, so the heap is rebuilt from the live index before they outnumber it.
@@ -177,7 +188,22 @@ export class ExpiryScheduler {
 
   private compact(): void {
     this.heap.clear();
-    for (const status of this.current.statuses()) for (const [userId, endTime] of status.ends) this.heap.push(endTime, status, userId);
+    this.queueBetween(Number.NEGATIVE_INFINITY, this.queuedBefore);
+  }
+
+  /** Queues the tracked end_times in [from, to). */
+  private queueBetween(from: number, to: number): void {
+    for (const status of this.current.statuses()) {
+      for (const [userId, endTime] of status.ends) if (endTime >= from && endTime < to) this.heap.push(endTime, status, userId);
+    }
+  }
+
+  /** Moves the horizon past `nowSeconds`, queuing what it now covers. */
+  private queueUpTo(nowSeconds: number): void {
+    if (nowSeconds < this.queuedBefore) return;
+    const from = this.queuedBefore;
+    this.queuedBefore = nowSeconds + 1 + HORIZON_SECONDS;
+    this.queueBetween(from, this.queuedBefore);
   }
 
   private async follow(change: StatusChangeEvent): Promise<void> {
@@ -201,8 +227,9 @@ export class ExpiryScheduler {
   private arm(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    const next = this.heap.peekKey();
-    if (this.stopped || next === undefined || this.services.clock.state().frozen) return;
+    // The horizon is a wake-up too: what lies beyond it is queued when the clock reaches it.
+    const next = Math.min(this.heap.peekKey() ?? Number.POSITIVE_INFINITY, this.current.size > 0 ? this.queuedBefore : Number.POSITIVE_INFINITY);
+    if (this.stopped || next === Number.POSITIVE_INFINITY || this.services.clock.state().frozen) return;
     const delay = Math.max(0, next * 1000 - this.services.clock.now());
     this.timer = setTimeout(() => void this.enqueue(() => this.expireDue()), Math.min(delay, MAX_TIMER_MS));
     this.timer.unref();
@@ -212,6 +239,7 @@ export class ExpiryScheduler {
   private async expireDue(): Promise<void> {
     const now = this.services.clock.now();
     this.lastNow = Math.max(this.lastNow, now);
+    this.queueUpTo(Math.floor(now / 1000));
     while (this.heap.size > 0 && this.heap.peekKey()! * 1000 <= now) {
       const endTime = this.heap.peekKey()!;
       const due: Pending[] = [];
@@ -219,8 +247,9 @@ export class ExpiryScheduler {
         const { first: status, second: userId } = this.heap.pop()!;
         const tracked = status.ends.get(userId);
         if (tracked !== endTime) {
-          // Re-opened until later: due then. Closed, or re-opened until sooner (queued anew): not due.
-          if (tracked !== undefined && tracked > endTime) this.heap.push(tracked, status, userId);
+          // Re-opened until later: due then (queued once the horizon covers it). Closed, or re-opened
+          // until sooner (queued anew): not due.
+          if (tracked !== undefined && tracked > endTime && tracked < this.queuedBefore) this.heap.push(tracked, status, userId);
           continue;
         }
         this.current.delete(status.tenant_key, status.system_status_id, userId);

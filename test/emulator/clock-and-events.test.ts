@@ -215,7 +215,7 @@ describeEachEngine('expiry in real time', (engine) => {
     try {
       const token = await t.token(ACME_APP.app_id, ACME_APP.app_secret);
       const leave = (await statusIds(t, ACME))['请假'];
-      for (const [user_id, seconds] of [['u001', 50], ['u002', 5], ['u006', 100]] as const) {
+      for (const [user_id, seconds] of [['u001', 50], ['u002', 5], ['u006', 100], ['u003', 2 * 3600 + 5]] as const) {
         await batchOpen(t, token, leave, [{ user_id, end_time: T0_S + seconds }]);
         await t.app.emulator.expiry.idle();
       }
@@ -224,6 +224,12 @@ describeEachEngine('expiry in real time', (engine) => {
       await passTo(50);
       await passTo(100);
       assert.deepEqual(await expired(), [[['u002'], T0 + 5_000], [['u001'], T0 + 50_000], [['u006'], T0 + 100_000]]);
+      // Beyond the hour the scheduler queues ahead: the timer wakes at that hour's end, then at the end_time.
+      await passTo(3600 + 1);
+      await passTo(2 * 3600 + 4);
+      assert.equal((await expired()).length, 3);
+      await passTo(2 * 3600 + 5);
+      assert.deepEqual((await expired())[3], [['u003'], T0 + (2 * 3600 + 5) * 1000]);
     } finally {
       await t.close();
     }

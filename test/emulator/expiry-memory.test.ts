@@ -62,4 +62,40 @@ describeEachEngine('the expiry index', (engine) => {
     assert.equal(expired[0].at, (base + 200) * 1000);
     assert.deepEqual(t.app.emulator.expiry.size, { tracked: 0, queued: 0 });
   });
+
+  it('opens that end more than an hour ahead are tracked, not queued, and expire at their end_time all the same', async () => {
+    const statusId = ids['请假'];
+    const base = Math.floor((await control(t, 'GET', '/clock')).json().now / 1000);
+    const history = async () =>
+      (await control(t, 'GET', `/tenants/${ACME}/events/history?types=expired`)).json().events.filter(
+        (event: { system_status_id: string; at: number }) => event.system_status_id === statusId && event.at > base * 1000,
+      );
+    const ends = { u001: base + 3 * 3600, u003: base + 2 * 86400 + 5, u006: base + 3 * 3600 + 1 };
+    for (const [user_id, end_time] of Object.entries(ends)) assert.equal((await batchOpen(t, token, statusId, [{ user_id, end_time }])).json().code, 0);
+    // Re-opened sooner, still beyond the hour: tracked at its new end_time only.
+    assert.equal((await batchOpen(t, token, statusId, [{ user_id: 'u003', end_time: base + 86400 }])).json().code, 0);
+    await t.app.emulator.expiry.idle();
+    assert.deepEqual(t.app.emulator.expiry.size, { tracked: 3, queued: 0 });
+
+    await control(t, 'POST', '/clock', { action: 'advance', ms: (3 * 3600 - 1) * 1000 });
+    await t.app.emulator.expiry.idle();
+    assert.equal((await history()).length, 0);
+    assert.equal(t.app.emulator.expiry.size.queued, 2, 'the two that end within the hour are queued');
+
+    await control(t, 'POST', '/clock', { action: 'advance', ms: 1000 });
+    await t.app.emulator.expiry.idle();
+    assert.deepEqual((await history()).map((event: { user_ids: string[]; at: number }) => [event.user_ids, event.at]), [[['u001'], ends.u001 * 1000]]);
+
+    await control(t, 'POST', '/clock', { action: 'advance', ms: 3 * 86400 * 1000 });
+    await t.app.emulator.expiry.idle();
+    assert.deepEqual(
+      (await history()).map((event: { user_ids: string[]; at: number }) => [event.user_ids, event.at]),
+      [
+        [['u001'], ends.u001 * 1000],
+        [['u006'], ends.u006 * 1000],
+        [['u003'], (base + 86400) * 1000],
+      ],
+    );
+    assert.deepEqual(t.app.emulator.expiry.size, { tracked: 0, queued: 0 });
+  });
 });
