@@ -19,7 +19,9 @@ function idRow(random: () => number, index: number): UserIdRow {
   if (pick < 0.45) return { id_value: deriveOpenId(`cli_${index % 5}`, tenant_key, user_id), id_type: 'open_id', tenant_key, user_id, owner: `cli_${index % 5}` };
   if (pick < 0.9) return { id_value: deriveUnionId(`dev${index % 2}`, tenant_key, user_id), id_type: 'union_id', tenant_key, user_id, owner: `dev${index % 2}` };
   const digits = String(index).padStart(32, '0');
-  const odd = [`ou_${digits.slice(1)}A`, `ou_${index}`, `on_${digits.slice(1)}g`, `xx_${digits}`, `on_${digits}`];
+  // A last character that is no lower-case hex digit: next to the digits' codes, or above 127 with a digit's low seven bits.
+  const notHex = ['A', 'g', '/', ':', '`', 'G', '\u00b0', '\u0161', '\u0660'][index % 9];
+  const odd = [`ou_${digits.slice(1)}${notHex}`, `ou_${index}`, `on_${digits.slice(1)}${notHex}`, `xx_${digits}`, `on_${digits}`];
   return { id_value: odd[index % odd.length], id_type: 'open_id', tenant_key, user_id, owner: 'cli_0' };
 }
 
