@@ -1,15 +1,20 @@
 // Summarises a V8 .cpuprofile (from `npm run bench -- --cpu-prof DIR`): self time by function and
 // by package or source folder, and total (inclusive) time of the functions that matter.
-//   node --import tsx bench/profile-top.ts FILE.cpuprofile [top N] [--under TEXT]
+//   node --import tsx bench/profile-top.ts FILE.cpuprofile [top N] [--under TEXT] [--lines FUNCTION]
 // --under keeps only the samples with a frame whose label contains TEXT (a function and its callees).
+// --lines prints where in FUNCTION (and what V8 inlined into it) its own time went, line by line of
+// the source: which look-up waits on memory, which line allocates.
 import { existsSync, readFileSync } from 'node:fs';
 import { SourceMap } from 'node:module';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
   children?: number[];
+  /** Samples by line of the frame's file (1-based), when V8 recorded them. */
+  positionTicks?: { line: number; ticks: number }[];
 }
 interface Profile {
   nodes: ProfileNode[];
@@ -18,10 +23,14 @@ interface Profile {
 }
 
 const args = process.argv.slice(2);
-const underAt = args.indexOf('--under');
-const under = underAt >= 0 ? args.splice(underAt, 2)[1] : undefined;
+const option = (name: string) => {
+  const at = args.indexOf(name);
+  return at >= 0 ? args.splice(at, 2)[1] : undefined;
+};
+const under = option('--under');
+const linesOf = option('--lines');
 const [file, topArg] = args;
-if (!file) throw new Error('usage: profile-top.ts FILE.cpuprofile [N] [--under TEXT]');
+if (!file) throw new Error('usage: profile-top.ts FILE.cpuprofile [N] [--under TEXT] [--lines FUNCTION]');
 const top = Number(topArg ?? 30);
 const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
 
@@ -103,3 +112,36 @@ for (const [id, us] of self) {
 const scope = under === undefined ? '' : `; ${pct(kept)} under "${under}", below`;
 process.stdout.write(`total ${(total / 1e6).toFixed(2)} s sampled${scope}\n\nself time by package / folder\n${rows(selfByBucket)}\n\n`);
 process.stdout.write(`self time by function\n${rows(selfByFunction)}\n\ninclusive time\n${rows(inclusive)}\n`);
+
+if (linesOf !== undefined) {
+  const files = new Map<string, string[]>();
+  const linesOfFile = (path: string) => {
+    if (!files.has(path)) files.set(path, existsSync(path) ? readFileSync(path, 'utf8').split('\n') : []);
+    return files.get(path)!;
+  };
+  /** A bundle's line (1-based) as its source file's line, with that line's text. */
+  const sourceLine = (url: string, line: number) => {
+    if (!url.startsWith('file://')) return `${url}:${line}`;
+    const bundle = fileURLToPath(url);
+    // A line maps through its first mapped column, its first non-blank one.
+    const column = Math.max(0, linesOfFile(bundle)[line - 1]?.search(/\S/) ?? 0);
+    const entry = sourceMapOf(url)?.findEntry(line - 1, column) as { originalSource?: string; originalLine?: number } | undefined;
+    const [path, at] = entry?.originalSource
+      ? [entry.originalSource.startsWith('file://') ? fileURLToPath(entry.originalSource) : resolve(dirname(bundle), entry.originalSource), entry.originalLine ?? 0]
+      : [bundle, line - 1];
+    return `${path.replace(/^.*?\/(src|bench|dist|node_modules)\//, '$1/')}:${at + 1}  ${(linesOfFile(path)[at] ?? '').trim().slice(0, 110)}`;
+  };
+  const ticksByLine = new Map<string, number>();
+  let ticks = 0;
+  for (const node of profile.nodes) {
+    if (node.callFrame.functionName !== linesOf) continue;
+    for (const { line, ticks: count } of node.positionTicks ?? []) {
+      const place = sourceLine(node.callFrame.url, line);
+      ticksByLine.set(place, (ticksByLine.get(place) ?? 0) + count);
+      ticks += count;
+    }
+  }
+  const byLine = [...ticksByLine.entries()].sort((a, b) => b[1] - a[1]).slice(0, top);
+  process.stdout.write(`\nself time of ${linesOf} by line, of its ${ticks} samples\n`);
+  for (const [place, count] of byLine) process.stdout.write(`${((100 * count) / ticks).toFixed(1).padStart(5)}%  ${place}\n`);
+}
