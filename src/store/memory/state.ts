@@ -218,8 +218,6 @@ export class OpenEntries extends Array<OpenDefinition | number> {
 }
 export const OPEN_STRIDE = 3;
 
-const newEntries = () => new OpenEntries();
-
 /**
  * `user_system_statuses`, kept compact: a user's opens are one flat array of (definition,
  * end_time, opened_at) under tenant and user, the definition shared by the opens made from it.
@@ -353,7 +351,7 @@ export class OpensTable implements TableState<OpenRow> {
     const entries = users.get(row.user_id);
     if (!entries) {
       const userId = this.sharedUserId(row.tenant_key, row.user_id);
-      const made = newEntries();
+      const made = new OpenEntries();
       made.push(definition, row.end_time, row.opened_at);
       users.set(userId, made);
       if (this.written) this.markWritten(row.tenant_key, userId, made);
@@ -381,7 +379,7 @@ export class OpensTable implements TableState<OpenRow> {
     let users = this.byTenant.get(tenantKey);
     if (!users) this.byTenant.set(tenantKey, (users = new Map()));
     if (users.has(userId)) throw new Error(`user_system_statuses: ${userId} loaded twice`);
-    const entries = newEntries();
+    const entries = new OpenEntries();
     for (const row of rows) entries.push(this.definitionOf(row), row.end_time, row.opened_at);
     users.set(userId, entries);
   }
