@@ -55,12 +55,13 @@ const sourceMapOf = (url: string) => {
   }
   return maps.get(url);
 };
-const original = (node: ProfileNode) => {
-  const { url, lineNumber } = node.callFrame;
-  const columnNumber = (node.callFrame as { columnNumber?: number }).columnNumber ?? 0;
+/** A place in a bundle (0-based line and column) as the place in its source, or itself without a map. */
+const originalAt = (url: string, lineNumber: number, columnNumber: number) => {
   const entry = sourceMapOf(url)?.findEntry(lineNumber, columnNumber) as { originalSource?: string; originalLine?: number } | undefined;
   return entry?.originalSource ? { url: entry.originalSource, lineNumber: entry.originalLine ?? 0 } : { url, lineNumber };
 };
+const original = (node: ProfileNode) =>
+  originalAt(node.callFrame.url, node.callFrame.lineNumber, (node.callFrame as { columnNumber?: number }).columnNumber ?? 0);
 
 const where = (node: ProfileNode) => {
   const { url, lineNumber } = original(node);
@@ -125,11 +126,10 @@ if (linesOf !== undefined) {
     const bundle = fileURLToPath(url);
     // A line maps through its first mapped column, its first non-blank one.
     const column = Math.max(0, linesOfFile(bundle)[line - 1]?.search(/\S/) ?? 0);
-    const entry = sourceMapOf(url)?.findEntry(line - 1, column) as { originalSource?: string; originalLine?: number } | undefined;
-    const [path, at] = entry?.originalSource
-      ? [entry.originalSource.startsWith('file://') ? fileURLToPath(entry.originalSource) : resolve(dirname(bundle), entry.originalSource), entry.originalLine ?? 0]
-      : [bundle, line - 1];
-    return `${path.replace(/^.*?\/(src|bench|dist|node_modules)\//, '$1/')}:${at + 1}  ${(linesOfFile(path)[at] ?? '').trim().slice(0, 110)}`;
+    const source = originalAt(url, line - 1, column);
+    // A source map names its sources relative to the bundle.
+    const path = source.url === url ? bundle : source.url.startsWith('file://') ? fileURLToPath(source.url) : resolve(dirname(bundle), source.url);
+    return `${path.replace(/^.*?\/(src|bench|dist|node_modules)\//, '$1/')}:${source.lineNumber + 1}  ${(linesOfFile(path)[source.lineNumber] ?? '').trim().slice(0, 110)}`;
   };
   const ticksByLine = new Map<string, number>();
   let ticks = 0;
