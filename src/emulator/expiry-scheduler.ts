@@ -69,6 +69,8 @@ class EndTimes {
  * lived for hours in the queue, half of what a busy server promoted out of the young generation.
  */
 const HORIZON_SECONDS = 3600;
+/** The bound (exclusive) of what is queued with the clock at `nowSeconds`: the horizon's last second included. */
+const horizonAfter = (nowSeconds: number) => nowSeconds + 1 + HORIZON_SECONDS;
 
 /** setTimeout's largest delay; longer waits re-arm when it fires. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -135,7 +137,7 @@ export class ExpiryScheduler {
       this.heap.clear();
       this.current.clear();
       const nowSeconds = Math.floor(this.services.clock.now() / 1000);
-      this.queuedBefore = nowSeconds + 1 + HORIZON_SECONDS;
+      this.queuedBefore = horizonAfter(nowSeconds);
       const { store } = this.services;
       let sinceTurn = 0;
       for (const tenant of await store.listTenants()) {
@@ -202,7 +204,7 @@ export class ExpiryScheduler {
   private queueUpTo(nowSeconds: number): void {
     if (nowSeconds < this.queuedBefore) return;
     const from = this.queuedBefore;
-    this.queuedBefore = nowSeconds + 1 + HORIZON_SECONDS;
+    this.queuedBefore = horizonAfter(nowSeconds);
     this.queueBetween(from, this.queuedBefore);
   }
 
