@@ -1,6 +1,9 @@
 // What the journal must never keep: credentials, by key, wherever a request or answer carries
 // them (query string, headers, bodies).
-import { jsonString } from '../http/serializer-compiler.js';
+
+/** Text as a JSON string: most header values need no escapes and skip JSON.stringify. */
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+export const jsonString = (text: string) => (NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : `"${text}"`);
 
 const REDACTED = '[redacted]';
 const SECRET_KEYS = new Set(['app_secret', 'tenant_access_token', 'app_access_token', 'user_access_token', 'refresh_token', 'app_ticket']);

@@ -2,7 +2,7 @@
 // object it stands for, whatever the names and values.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { redactBody, redactedHeadersJson, redactJsonText } from '../../src/emulator/redact.js';
+import { jsonString, redactBody, redactedHeadersJson, redactJsonText } from '../../src/emulator/redact.js';
 
 /** What the text must parse to: lower-case names, the last value of a repeated name, credentials redacted. */
 function expected(headers: Record<string, string | string[]>): Record<string, string> {
@@ -74,4 +74,10 @@ test('JSON text redacted as text reads back as redactBody of it, or is left to r
   assert.equal(redactJsonText('{"\\u0061pp_secret":"s"}'), undefined);
   assert.equal(redactJsonText('{"app_secret":12345}'), undefined);
   assert.equal(redactJsonText('{"a":{"app_ticket":["x"]}}'), undefined);
+});
+
+test('jsonString quotes text as JSON does', () => {
+  // Texts that need each kind of escape, and some that need none.
+  const texts = ['ou_0123456789abcdef0123456789abcdef', 'u0001234', '', 'quote"d', 'back\\slash', 'tab\there', 'nul\u0000', 'line\nbreak', '中文 ID', 'pair 😀', 'lone \ud800', 'lone \udc00 end', '\u2028\u2029'];
+  for (const text of texts) assert.equal(jsonString(text), JSON.stringify(text));
 });

@@ -7,7 +7,7 @@ import { deleteSystemStatus } from '../../../operations/system-statuses/delete-s
 import { listSystemStatuses } from '../../../operations/system-statuses/list-system-statuses.js';
 import { patchSystemStatus } from '../../../operations/system-statuses/patch-system-status.js';
 import { platformPath } from '../../prefixes.js';
-import { batchAnswers } from '../../serializer-compiler.js';
+import { describeOnly } from '../../serializer-compiler.js';
 import type { App } from '../../types.js';
 import { ok, platformResponses } from '../envelope.js';
 import { callerOf } from '../gateway-hooks.js';
@@ -80,7 +80,7 @@ export async function systemStatusRoutes(app: App, services: Services) {
     platformPath(APIS.batch_open.path),
     {
       config: { api: APIS.batch_open },
-      serializerCompiler: batchAnswers,
+      serializerCompiler: describeOnly,
       schema: {
         tags: TAGS,
         operationId: 'batch_open',
@@ -106,7 +106,7 @@ export async function systemStatusRoutes(app: App, services: Services) {
     platformPath(APIS.batch_close.path),
     {
       config: { api: APIS.batch_close },
-      serializerCompiler: batchAnswers,
+      serializerCompiler: describeOnly,
       schema: {
         tags: TAGS,
         operationId: 'batch_close',
