@@ -35,11 +35,15 @@ import { CODECS, compareText, type OpenRow, type StatusRow } from './tables.js';
 export type RowChange = [number, unknown[]] | [number, null, unknown[]];
 
 /**
- * Where committed changes go to become durable: the records of several transactions, in commit
- * order, as one write. `append` returns once all are durable, or throws and none is.
+ * Where committed changes go to become durable: each transaction's changes are staged as it
+ * commits in memory (encoded there and then, so that its row images need not live until the
+ * turn's write), and `append` makes everything staged since the last one durable as one write.
+ * It returns once all are durable, or throws and none is. A staging that throws keeps nothing of
+ * that transaction.
  */
 export interface ChangeSink {
-  append(records: readonly (readonly RowChange[])[]): void;
+  stage(changes: readonly RowChange[]): void;
+  append(): void;
   close(): Promise<void>;
   /** Told how to know that every change in memory is durable (the sink may then read the state). */
   foldWhen?(settled: () => boolean): void;
@@ -53,22 +57,26 @@ class ForeignKeyError extends Error {
   }
 }
 
-/** What a transaction did, in order: the images for the log, and for a rollback each write's table, the row it wrote and the row it replaced. */
+/**
+ * What a transaction did, in order: the images for the log until they are staged, and for a
+ * rollback each write's table with the row it replaced, or the row it added. Kept until the turn's
+ * append: only what a rollback needs stays alive that long.
+ */
 class Recorder {
-  readonly changes: RowChange[] = [];
+  changes: RowChange[] = [];
   private readonly undo: unknown[] = [];
 
   wrote<R>(table: TableState<R>, row: R, previous: R | undefined) {
-    this.undo.push(table, row, previous);
+    if (previous === undefined) this.undo.push(table, row, true);
+    else this.undo.push(table, previous, false);
   }
 
   rollBack() {
     for (let i = this.undo.length - 3; i >= 0; i -= 3) {
       const table = this.undo[i] as TableState<unknown>;
       const row = this.undo[i + 1];
-      const previous = this.undo[i + 2];
-      if (previous !== undefined) table.put(previous);
-      else table.remove(table.key(row));
+      if (this.undo[i + 2]) table.remove(table.key(row));
+      else table.put(row);
     }
   }
 }
@@ -842,6 +850,13 @@ export class MemoryStore extends MemoryRepository implements Store {
   }
 
   private joinGroup(recorder: Recorder): Promise<void> {
+    try {
+      this.sink!.stage(recorder.changes);
+    } catch (error) {
+      recorder.rollBack();
+      throw error;
+    }
+    recorder.changes = [];
     if (!this.group) {
       let settle!: (error?: unknown) => void;
       const written = new Promise<void>((resolve, reject) => (settle = (error) => (error === undefined ? resolve() : reject(error))));
@@ -857,7 +872,7 @@ export class MemoryStore extends MemoryRepository implements Store {
     const group = this.group!;
     this.group = undefined;
     try {
-      this.sink!.append(group.recorders.map((recorder) => recorder.changes));
+      this.sink!.append();
       group.settle();
     } catch (error) {
       // Later transactions built on earlier ones: undo them newest first.

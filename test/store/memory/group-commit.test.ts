@@ -61,10 +61,16 @@ test('the transactions of one turn are one log row, and a read started amid them
 test('a failed write undoes every transaction of its turn, newest first, and each of them fails', async () => {
   let failNext = false;
   const written: (readonly RowChange[])[][] = [];
+  let staged: (readonly RowChange[])[] = [];
   const sink: ChangeSink = {
-    append(records) {
+    stage(changes) {
+      staged.push(changes);
+    },
+    append() {
+      const records = staged;
+      staged = [];
       if (failNext) throw new Error('disk full');
-      written.push([...records]);
+      written.push(records);
     },
     async close() {},
   };
@@ -97,6 +103,7 @@ test('a failed write undoes every transaction of its turn, newest first, and eac
 test('a failed write removes the new rows of every table by their keys', async () => {
   let fail = false;
   const store = new MemoryStore(new MemoryState(), {
+    stage() {},
     append() {
       if (fail) throw new Error('disk full');
     },
@@ -124,4 +131,40 @@ test('a failed write removes the new rows of every table by their keys', async (
     .catch((error: unknown) => error);
   assert.match(String(failed), /disk full/);
   assert.deepEqual(await store.dump(), kept);
+});
+
+test("a transaction the sink cannot stage is undone alone; the others of its turn commit", async () => {
+  const written: (readonly RowChange[])[][] = [];
+  let staged: (readonly RowChange[])[] = [];
+  const store = new MemoryStore(new MemoryState(), {
+    stage(changes) {
+      if (changes.some((change) => change[1]?.includes(2_000_000_002))) throw new TypeError('a value it cannot encode');
+      staged.push(changes);
+    },
+    append() {
+      written.push(staged);
+      staged = [];
+    },
+    async close() {},
+  });
+  await seed(store);
+  await store.transaction((tx) => tx.writeOpens(TENANT, [open('u1', 1_900_000_000)]));
+  written.length = 0;
+  const outcomes = await Promise.allSettled([
+    store.transaction((tx) => tx.writeOpens(TENANT, [open('u0', 2_000_000_001)])),
+    // Replaces the open the first transaction has not yet made durable, and one of its own.
+    store.transaction((tx) => tx.writeOpens(TENANT, [open('u0', 2_000_000_002), open('u1', 2_000_000_002)])),
+    store.transaction((tx) => tx.writeOpens(TENANT, [open('u2', 2_000_000_003)])),
+  ]);
+  assert.deepEqual(
+    outcomes.map((outcome) => outcome.status),
+    ['fulfilled', 'rejected', 'fulfilled'],
+  );
+  assert.match(String((outcomes[1] as PromiseRejectedResult).reason), /cannot encode/);
+  assert.deepEqual(await endTimes(store), [1_900_000_000, 2_000_000_001, 2_000_000_003]);
+  assert.equal(written.length, 1, 'one append for the turn');
+  assert.deepEqual(
+    written[0].map((changes) => changes.map((change) => change[1]?.[1])),
+    [['u0'], ['u2']],
+  );
 });

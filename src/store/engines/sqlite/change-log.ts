@@ -107,44 +107,38 @@ function writeValue(value: unknown, at: number): number {
 
 /** The record as a new Buffer. */
 export function encodeRecord(changes: readonly RowChange[]): Buffer {
-  return Buffer.from(encodeIntoScratch([changes]));
+  return Buffer.from(encodeIntoScratch(changes));
 }
 
-/**
- * The changes of several transactions, one after another, as one record: a view of the encoder's
- * buffer, valid until the next encoding. Read in place: flattening a turn's transactions into one
- * list first was a third of the append's own time.
- */
-function encodeIntoScratch(transactions: readonly (readonly RowChange[])[]): Buffer {
+/** A transaction's changes as one record: a view of the encoder's buffer, valid until the next encoding. */
+function encodeIntoScratch(changes: readonly RowChange[]): Buffer {
   const previous: (unknown[] | undefined)[] = [];
   let at = 0;
   reserve(0, 1);
   scratch[at++] = FORMAT;
-  for (const changes of transactions) {
-    for (const change of changes) {
-      const table = change[0];
-      const values = change[1];
-      reserve(at, 3);
-      scratch[at++] = table;
-      if (!values) {
-        const key = change[2]!;
-        scratch[at++] = DELETE;
-        scratch[at++] = key.length;
-        for (const value of key) at = writeValue(value, at);
-        continue;
-      }
-      const before = previous[table];
-      previous[table] = values;
-      let length = values.length;
-      if (before) while (length > 0 && values[length - 1] === before[length - 1]) length--;
-      scratch[at++] = PUT;
-      scratch[at++] = length;
-      for (let i = 0; i < length; i++) {
-        if (before && values[i] === before[i]) {
-          reserve(at, 1);
-          scratch[at++] = SAME;
-        } else at = writeValue(values[i], at);
-      }
+  for (const change of changes) {
+    const table = change[0];
+    const values = change[1];
+    reserve(at, 3);
+    scratch[at++] = table;
+    if (!values) {
+      const key = change[2]!;
+      scratch[at++] = DELETE;
+      scratch[at++] = key.length;
+      for (const value of key) at = writeValue(value, at);
+      continue;
+    }
+    const before = previous[table];
+    previous[table] = values;
+    let length = values.length;
+    if (before) while (length > 0 && values[length - 1] === before[length - 1]) length--;
+    scratch[at++] = PUT;
+    scratch[at++] = length;
+    for (let i = 0; i < length; i++) {
+      if (before && values[i] === before[i]) {
+        reserve(at, 1);
+        scratch[at++] = SAME;
+      } else at = writeValue(values[i], at);
     }
   }
   return scratch.subarray(0, at);
@@ -352,6 +346,9 @@ export class ChangeLog implements ChangeSink {
   private lastSeq = 0;
   /** Bytes of the log's records that no fold has taken yet. */
   private pendingBytes = 0;
+  /** The next append's record: the transactions staged since the last one (SQLite copies a bound BLOB). */
+  private staged = Buffer.allocUnsafe(64 * 1024);
+  private stagedBytes = 0;
   private current: Fold | undefined;
   private folding: Promise<void> | undefined;
   private stepQueued = false;
@@ -442,10 +439,31 @@ export class ChangeLog implements ChangeSink {
     return this.image?.save(state, this.imageUnchanged);
   }
 
-  /** The records of several transactions become one log row: replayed in order, durable together. */
-  append(records: readonly (readonly RowChange[])[]): void {
+  /**
+   * A transaction's changes, encoded now and copied after those staged before it: the next
+   * append's record. Each is encoded on its own (a SAME refers within its transaction only), so a
+   * failed encoding leaves the staged bytes as they were.
+   */
+  stage(changes: readonly RowChange[]): void {
     if (this.closed) throw new Error('change log: closed');
-    const record = encodeIntoScratch(records);
+    const encoded = encodeIntoScratch(changes);
+    // The record's format byte once, at its start.
+    const from = this.stagedBytes === 0 ? 0 : 1;
+    const end = this.stagedBytes + encoded.length - from;
+    if (end > this.staged.length) {
+      const grown = Buffer.allocUnsafe(Math.max(2 * this.staged.length, end));
+      this.staged.copy(grown, 0, 0, this.stagedBytes);
+      this.staged = grown;
+    }
+    encoded.copy(this.staged, this.stagedBytes, from);
+    this.stagedBytes = end;
+  }
+
+  /** The transactions staged since the last append become one log row: replayed in order, durable together. */
+  append(): void {
+    const record = this.staged.subarray(0, this.stagedBytes);
+    this.stagedBytes = 0;
+    if (this.closed) throw new Error('change log: closed');
     this.lastSeq = Number(this.append_.run(record).lastInsertRowid);
     // The record is durable from here on: nothing below may fail this commit (the fold's own
     // failures are reported and tried again, see failedInBackground).
