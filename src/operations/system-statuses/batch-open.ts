@@ -21,7 +21,7 @@ export async function batchOpen(
 ): Promise<BatchOpenPlan['result_list']> {
   const nowMs = services.clock.now();
   const nowSeconds = Math.floor(nowMs / 1000);
-  const endTimes = userList.map((item, index) => parseEndTime(`user_list[${index}].end_time`, item.end_time, nowSeconds));
+  const endTimes = userList.map((item, index) => parseEndTime(item.end_time, nowSeconds, index));
   const tenantKey = app.tenant_key;
 
   const { result_list, changes } = await services.store.transaction(async (tx) => {

@@ -660,9 +660,8 @@ export class MemoryRepository implements StoreTransaction {
       if (!rank) ranked = open ? [open] : [];
       else if (!open) ranked = [rank];
       else ranked = best < own ? [rank, open] : [open, rank];
-      const state: UserState = { opens: ranked };
-      if (open) state.open = open;
-      if (preference) state.sync_preference = preference.sync_on;
+      // One literal, every field: fields added later would go to a properties store of their own.
+      const state: UserState = { opens: ranked, open, sync_preference: preference?.sync_on };
       states.set(userId, state);
     }
     return states;
