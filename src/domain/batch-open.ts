@@ -35,6 +35,7 @@ export interface BatchOpenPlan {
    * `replaced` when the user had it open (active) before the request.
    */
   writes: { user_id: string; open: UserOpen; replaced: boolean }[];
+  /** The users whose shown status changed, each of them written: in the writes' order. */
   shown_changes: ShownChange[];
 }
 

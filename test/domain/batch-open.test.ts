@@ -52,6 +52,19 @@ describe('planBatchOpen', () => {
     assert.deepEqual(plan.shown_changes, [{ user_id: 'a', before: undefined, after: '2' }]);
   });
 
+  test("shown changes come in the writes' order, a subsequence of them (the events pair them in one walk)", () => {
+    // Named out of order: d shows trip, c keeps leave shown, b and a show trip, e keeps leave.
+    const states = new Map<string, UserState>([
+      ['c', { opens: [open(leave, NOW + 60)] }],
+      ['e', { opens: [open(leave, NOW + 60)] }],
+      ['b', { opens: [open(meeting, NOW + 60)] }],
+    ]);
+    const named = ['d', 'c', 'e', 'b', 'a'];
+    const plan = planBatchOpen(trip, named.map((id) => entry(`ou_${id}`, user(id))), states, NOW_MS);
+    assert.deepEqual(plan.writes.map((write) => write.user_id), ['a', 'b', 'c', 'd', 'e']);
+    assert.deepEqual(plan.shown_changes.map((change) => change.user_id), ['a', 'b', 'd']);
+  });
+
   test('a higher-priority (smaller number) status already shown wins', () => {
     const states = new Map<string, UserState>([['a', { opens: [open(leave, NOW + 60)] }]]);
     const plan = planBatchOpen(trip, [entry('ou_a', user('a'))], states, NOW_MS);

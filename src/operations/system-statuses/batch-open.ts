@@ -53,15 +53,17 @@ export async function batchOpen(
 
 /** One event for the users whose open is new, one for those whose active open was replaced. */
 function changesOf(plan: BatchOpenPlan) {
-  const replaced = new Set<string>();
   const opened = { user_ids: [] as string[], end_times: [] as number[], shown_changes: [] as ShownChange[] };
   const reopened = { user_ids: [] as string[], end_times: [] as number[], shown_changes: [] as ShownChange[] };
+  // The shown changes follow the writes' order: one walk pairs each with its user's write.
+  const shown = plan.shown_changes;
+  let next = 0;
   for (const write of plan.writes) {
     const into = write.replaced ? reopened : opened;
-    if (write.replaced) replaced.add(write.user_id);
     into.user_ids.push(write.user_id);
     into.end_times.push(write.open.end_time);
+    if (next < shown.length && shown[next].user_id === write.user_id) into.shown_changes.push(shown[next++]);
   }
-  for (const change of plan.shown_changes) (replaced.has(change.user_id) ? reopened : opened).shown_changes.push(change);
+  if (next < shown.length) throw new Error(`batch_open: a shown change of ${shown[next].user_id} out of the writes' order`);
   return [['opened', opened], ['replaced', reopened]] as const;
 }
