@@ -121,11 +121,9 @@ type Done = (error?: Error) => void;
  * so that none costs a promise per request.
  */
 export function journalHooks(services: Services, journal: Journal, metrics: Metrics) {
-  function record(request: FastifyRequest, reply: FastifyReply, trace: Trace, api: JournalApiId | null, appId: string | null, tenantKey: string | null) {
+  /** The entry's details: the request and its answer as the journal shows them, credentials redacted. */
+  function detailsOf(request: FastifyRequest, reply: FastifyReply, trace: Trace, api: JournalApiId | null, query: string): DetailTexts {
     const { payload, bodyText } = trace;
-    const url = request.url;
-    const mark = url.indexOf('?');
-    const query = mark < 0 ? NO_QUERY : journalQuery(url.slice(mark + 1));
     // request.body is undefined when the body was empty, or was not JSON and failed to parse.
     const body = request.body;
     const requestBody = body === undefined ? 'null' : journalBodyText(bodyText, () => body);
@@ -137,33 +135,36 @@ export function journalHooks(services: Services, journal: Journal, metrics: Metr
       if (api !== null && isTokenApi(api)) responseBody = journalBodyText(json ? payload : undefined, () => parseText(payload));
       else responseBody = json ? payload : JSON.stringify(parseText(payload));
     }
-    const details: DetailTexts = [
-      redactedHeadersJson(request.headers),
-      query.text,
-      requestBody,
-      journalResponseHeaders(reply),
-      responseBody,
-    ];
-    const code = codeOf(payload);
+    return [redactedHeadersJson(request.headers), query, requestBody, journalResponseHeaders(reply), responseBody];
+  }
+
+  function record(request: FastifyRequest, reply: FastifyReply, trace: Trace, api: JournalApiId | null, appId: string | null, tenantKey: string | null) {
+    const code = codeOf(trace.payload);
     const latency = reply.elapsedTime;
     const status = reply.statusCode;
     const latencyMs = Math.round(latency * 1000) / 1000;
     const faultId = trace.fault?.id ?? null;
-    journal.add({
-      time: trace.time,
-      api,
-      app_id: appId,
-      tenant_key: tenantKey,
-      user_id_type: query.userIdType,
-      method: request.method,
-      path: mark < 0 ? url : url.slice(0, mark),
-      status,
-      code,
-      log_id: request.id,
-      latency_ms: latencyMs,
-      fault_id: faultId,
-      details,
-    });
+    // A journal that keeps nothing (--journal-limit 0) costs no details: redacting them is most of its work.
+    if (journal.limit > 0) {
+      const url = request.url;
+      const mark = url.indexOf('?');
+      const query = mark < 0 ? NO_QUERY : journalQuery(url.slice(mark + 1));
+      journal.add({
+        time: trace.time,
+        api,
+        app_id: appId,
+        tenant_key: tenantKey,
+        user_id_type: query.userIdType,
+        method: request.method,
+        path: mark < 0 ? url : url.slice(0, mark),
+        status,
+        code,
+        log_id: request.id,
+        latency_ms: latencyMs,
+        fault_id: faultId,
+        details: detailsOf(request, reply, trace, api, query.text),
+      });
+    }
     const label = api ?? 'unknown';
     metrics.request(label, status, code, latency / 1000);
     if (code === 99991400 && !trace.fault) metrics.rateLimited.inc({ api: label });

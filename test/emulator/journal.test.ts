@@ -151,3 +151,23 @@ describe('journal', () => {
     assert.ok(!JSON.stringify(redacted).includes('s3cr3t-h'));
   });
 });
+
+describe('journal_limit 0', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await startTestApp({ config: { journal_limit: 0 } });
+  });
+  after(() => t.close());
+
+  it('keeps nothing, while the metrics still count every request by its code', async () => {
+    const token = await t.token(ACME_APP.app_id, ACME_APP.app_secret);
+    assert.equal((await t.request({ url: STATUSES_URL, token })).statusCode, 200);
+    assert.equal((await t.request({ url: STATUSES_URL, token: 't-unknown' })).statusCode, 400);
+    assert.equal((await control(t, 'GET', '/journal/count')).json().count, 0);
+    assert.deepEqual((await control(t, 'GET', '/journal')).json().entries, []);
+    const metrics = (await t.request({ url: '/metrics' })).body;
+    assert.match(metrics, /sysstatus_requests_total\{[^}]*api="list"[^}]*code="0"[^}]*\} 1/);
+    assert.match(metrics, /sysstatus_requests_total\{[^}]*api="list"[^}]*code="99991663"[^}]*\} 1/);
+    assert.match(metrics, /sysstatus_requests_total\{[^}]*api="tenant_access_token"[^}]*code="0"[^}]*\} 1/);
+  });
+});
