@@ -11,12 +11,11 @@
 // Each round starts once its server is idle, its fold of the previous round's log done: the rounds'
 // figures are the request path's, and a second line counts each server's CPU between its rounds too.
 // Both builds must be built (npm run build in each checkout).
-import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { runLoad, type LoadResult, type RequestSpec } from './load.js';
-import { freePort, httpCall, processCpuMs, runNode, type ServerProcess, settleAfter, startServer } from './processes.js';
-import { batchClosePool, batchOpenPool, benchSeed, LIST_PATH, TOKEN_BODY, TOKEN_PATH } from './workload.js';
+import { runLoad, type LoadResult } from './load.js';
+import { processCpuMs, type ServerProcess, settleAfter } from './processes.js';
+import { scenarioRequests, type SeededServer, seedWork, startSeeded, warmUpRequests } from './seeded-server.js';
 
 const { values } = parseArgs({
   options: {
@@ -38,32 +37,11 @@ if (!values.a) throw new Error('--a FILE: the bin/sysstatus.js of the build to c
 
 const WORK = join(import.meta.dirname, '..', '.tmp', 'compare-builds');
 const users = Number(values.users);
-const PROBE = { method: 'POST' as const, path: TOKEN_PATH, body: TOKEN_BODY };
-rmSync(WORK, { recursive: true, force: true });
-mkdirSync(WORK, { recursive: true });
-const seedDir = join(WORK, 'seed');
-await runNode(['--import', 'tsx', join(import.meta.dirname, 'seed-tenant.ts'), '--data', seedDir, '--users', String(users)], { cwd: join(import.meta.dirname, '..') });
-const seedFile = join(WORK, 'bench-seed.json');
-writeFileSync(seedFile, JSON.stringify(benchSeed('all')));
-
-const words = (text: string) => text.split(' ').filter(Boolean);
-
-async function start(name: string, script: string, extra: string, node: string): Promise<ServerProcess & { token: string }> {
-  const dir = join(WORK, name);
-  cpSync(seedDir, dir, { recursive: true });
-  const port = await freePort();
-  const args = [...words(node), script, 'serve', '--data', dir, '--seed', seedFile, '--port', String(port), '--rate-limits', 'off', '--log-level', 'warn', ...words(extra)];
-  // Opened and closed once first: the seeded folder's state image is of this checkout's format, and
-  // a build that cannot read it loads the tables, into another memory layout than its own image gives.
-  await (await startServer(name, args, port, PROBE)).stop();
-  const server = await startServer(name, args, port, PROBE);
-  const token = (JSON.parse((await httpCall(server.url, PROBE)).body) as { tenant_access_token: string }).tenant_access_token;
-  return Object.assign(server, { token });
-}
+await seedWork(WORK, users);
 
 const gcTrace = values.gc ? ' --trace-gc-nvp' : '';
-const a = await start('A', values.a, values['a-args'], values['a-node'] + gcTrace);
-const b = await start('B', values.b, values['b-args'], values['b-node'] + gcTrace);
+const a = await startSeeded(WORK, 'A', values.a, values['a-args'], values['a-node'] + gcTrace);
+const b = await startSeeded(WORK, 'B', values.b, values['b-args'], values['b-node'] + gcTrace);
 
 /** Young generation collections in a stretch of --trace-gc-nvp output: bytes promoted and pause ms, summed. */
 function youngCollections(trace: string): { promoted: number; pauseMs: number } {
@@ -77,22 +55,8 @@ function youngCollections(trace: string): { promoted: number; pauseMs: number } 
   return { promoted, pauseMs };
 }
 try {
-  const listed = JSON.parse((await httpCall(a.url, { method: 'GET', path: LIST_PATH }, { authorization: `Bearer ${a.token}` })).body) as {
-    data: { items: { system_status_id: string; priority: number }[] };
-  };
-  const statusIds = listed.data.items.sort((x, y) => x.priority - y.priority).map((item) => item.system_status_id);
-  const batchOpen = (size: number): RequestSpec[] =>
-    batchOpenPool(statusIds, users, size, 2000, Math.floor(Date.now() / 1000)).requests.map((request) => ({ method: 'POST', ...request }));
-  const slots: Record<string, () => RequestSpec[]> = {
-    batch_open_50: () => batchOpen(50),
-    batch_open_1: () => batchOpen(1),
-    // Closes, after a warm-up of 50-user opens (below) that leaves users with several opens, as in the bench.
-    batch_close_50: () => batchClosePool(statusIds, users, 50, 2000).requests.map((request) => ({ method: 'POST', ...request })),
-    list: () => [{ method: 'GET', path: LIST_PATH }],
-    token: () => [{ method: 'POST', path: TOKEN_PATH, body: TOKEN_BODY }],
-  };
-  const slot = slots[values.scenario]?.();
-  if (!slot) throw new Error(`--scenario: one of ${Object.keys(slots).join(', ')}`);
+  const slot = await scenarioRequests(values.scenario, a, users);
+  const warmUp = await warmUpRequests(values.scenario, a, users);
 
   /** When each server's last round ended: its fold starts a second after its last commit. */
   const ended = new Map<ServerProcess, number>();
@@ -108,7 +72,7 @@ try {
     between.set(server, (between.get(server) ?? 0) + now - end);
     cpuAtEnd.set(server, now);
   };
-  const load = async (server: ServerProcess & { token: string }, durationSec: number, requests = slot) => {
+  const load = async (server: SeededServer, durationSec: number, requests = slot) => {
     // Each round starts with both servers' background work from their previous rounds done, so that
     // none of it lands in a round by timing alone (a fold in a round cost 10–25%).
     await settle(a);
@@ -131,7 +95,6 @@ try {
       scavengeUs: (young.pauseMs * 1000) / completed,
     };
   };
-  const warmUp = values.scenario === 'batch_close_50' ? slots.batch_open_50() : slot;
   await load(a, 2, warmUp);
   await load(b, 2, warmUp);
   // From the warm-up's own fold done on.
