@@ -848,6 +848,7 @@ export class MemoryStore extends MemoryRepository implements Store {
     return result;
   }
 
+  /** Hands the transaction's changes to the sink now and joins the turn's group, made durable by one append. */
   private joinGroup(recorder: Recorder): Promise<void> {
     try {
       this.sink!.stage(recorder.changes);
