@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runLoad } from './load.js';
 import { scenarioRequests, seedWork, startSeeded, warmUpRequests } from './seeded-server.js';
+import { frameLabel } from './source-places.js';
 
 const { values } = parseArgs({
   options: {
@@ -22,7 +23,7 @@ const { values } = parseArgs({
 });
 
 interface SampledNode {
-  callFrame: { functionName: string; url: string; lineNumber: number };
+  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
   selfSize: number;
   children: SampledNode[];
 }
@@ -53,10 +54,7 @@ try {
   await server.stop();
 }
 
-const label = (node: SampledNode) => {
-  const { functionName, url, lineNumber } = node.callFrame;
-  return `${functionName || '(anonymous)'} ${url ? `${url.split('/').slice(-2).join('/')}:${lineNumber + 1}` : '(native)'}`;
-};
+const label = (node: SampledNode) => frameLabel(node.callFrame);
 const bySelf = new Map<string, number>();
 /** Map and Set growth, whose frames name only the built-in: by the function that called it. */
 const growthByCaller = new Map<string, number>();

@@ -5,9 +5,9 @@
 // --lines prints where in FUNCTION (and what V8 inlined into it) its own time went, line by line of
 // the source: which look-up waits on memory, which line allocates.
 import { existsSync, readFileSync } from 'node:fs';
-import { SourceMap } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { frameLabel, originalAt } from './source-places.js';
 
 interface ProfileNode {
   id: number;
@@ -46,29 +46,9 @@ profile.samples.forEach((id, index) => {
   total += delta;
 });
 
-// The server runs bundled: map each frame back to its source file through the bundle's source map.
-const maps = new Map<string, SourceMap | undefined>();
-const sourceMapOf = (url: string) => {
-  if (!maps.has(url)) {
-    const file = url.startsWith('file://') ? `${fileURLToPath(url)}.map` : undefined;
-    maps.set(url, file && existsSync(file) ? new SourceMap(JSON.parse(readFileSync(file, 'utf8'))) : undefined);
-  }
-  return maps.get(url);
-};
-/** A place in a bundle (0-based line and column) as the place in its source, or itself without a map. */
-const originalAt = (url: string, lineNumber: number, columnNumber: number) => {
-  const entry = sourceMapOf(url)?.findEntry(lineNumber, columnNumber) as { originalSource?: string; originalLine?: number } | undefined;
-  return entry?.originalSource ? { url: entry.originalSource, lineNumber: entry.originalLine ?? 0 } : { url, lineNumber };
-};
 const original = (node: ProfileNode) =>
   originalAt(node.callFrame.url, node.callFrame.lineNumber, (node.callFrame as { columnNumber?: number }).columnNumber ?? 0);
-
-const where = (node: ProfileNode) => {
-  const { url, lineNumber } = original(node);
-  const short = url.replace(/^file:\/\/.*?\/node_modules\//, '').replace(/^file:\/\/.*?\/(dist|src)\//, '$1/');
-  return short ? `${short}:${lineNumber + 1}` : '(native)';
-};
-const label = (node: ProfileNode) => `${node.callFrame.functionName || '(anonymous)'} ${where(node)}`;
+const label = (node: ProfileNode) => frameLabel(node.callFrame);
 const bucket = (node: ProfileNode) => {
   const { url } = original(node);
   const module = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)?.[1];
