@@ -61,11 +61,15 @@ const SHORT_TEXT = 5;
 /** The encoder's buffer, reused: SQLite copies a bound BLOB. */
 let scratch = Buffer.allocUnsafe(64 * 1024);
 
+/** A copy of the buffer's first `used` bytes in one of at least `needed` bytes (and twice its length). */
+function grown(buffer: Buffer<ArrayBuffer>, used: number, needed: number): Buffer<ArrayBuffer> {
+  const larger = Buffer.allocUnsafe(Math.max(buffer.length * 2, needed));
+  buffer.copy(larger, 0, 0, used);
+  return larger;
+}
+
 function reserve(at: number, bytes: number): void {
-  if (at + bytes <= scratch.length) return;
-  const grown = Buffer.allocUnsafe(Math.max(scratch.length * 2, at + bytes));
-  scratch.copy(grown, 0, 0, at);
-  scratch = grown;
+  if (at + bytes > scratch.length) scratch = grown(scratch, at, at + bytes);
 }
 
 function writeValue(value: unknown, at: number): number {
@@ -450,11 +454,7 @@ export class ChangeLog implements ChangeSink {
     // The record's format byte once, at its start.
     const from = this.stagedBytes === 0 ? 0 : 1;
     const end = this.stagedBytes + encoded.length - from;
-    if (end > this.staged.length) {
-      const grown = Buffer.allocUnsafe(Math.max(2 * this.staged.length, end));
-      this.staged.copy(grown, 0, 0, this.stagedBytes);
-      this.staged = grown;
-    }
+    if (end > this.staged.length) this.staged = grown(this.staged, this.stagedBytes, end);
     encoded.copy(this.staged, this.stagedBytes, from);
     this.stagedBytes = end;
   }
