@@ -8,8 +8,8 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { runLoad } from './load.js';
-import { scenarioRequests, seedWork, startSeeded, warmUpRequests } from './seeded-server.js';
+import { runLoad, type RequestSpec } from './load.js';
+import { scenarioRequests, seedWork, startSeeded } from './seeded-server.js';
 import { frameLabel } from './source-places.js';
 
 const { values } = parseArgs({
@@ -37,10 +37,10 @@ const server = await startSeeded(WORK, 'server', values.bin, '', `--import ${joi
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 let completed: number;
 try {
-  const load = async (requests: Awaited<ReturnType<typeof scenarioRequests>>, durationSec: number) =>
+  const load = async (requests: RequestSpec[], durationSec: number) =>
     runLoad({ url: server.url, connections: 50, durationSec, headers: { authorization: `Bearer ${server.token}` }, slots: [requests] });
-  await load(await warmUpRequests(values.scenario, server, users), 2);
-  const requests = await scenarioRequests(values.scenario, server, users);
+  const { requests, warmUp } = await scenarioRequests(values.scenario, server, users);
+  await load(warmUp, 2);
   rmSync(profileFile, { force: true });
   process.kill(server.pid, 'SIGUSR2');
   completed = (await load(requests, Number(values.duration))).completed;

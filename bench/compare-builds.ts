@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runLoad, type LoadResult } from './load.js';
 import { processCpuMs, type ServerProcess, settleAfter } from './processes.js';
-import { scenarioRequests, type SeededServer, seedWork, startSeeded, warmUpRequests } from './seeded-server.js';
+import { scenarioRequests, type SeededServer, seedWork, startSeeded } from './seeded-server.js';
 
 const { values } = parseArgs({
   options: {
@@ -55,8 +55,7 @@ function youngCollections(trace: string): { promoted: number; pauseMs: number } 
   return { promoted, pauseMs };
 }
 try {
-  const slot = await scenarioRequests(values.scenario, a, users);
-  const warmUp = await warmUpRequests(values.scenario, a, users);
+  const { requests: slot, warmUp } = await scenarioRequests(values.scenario, a, users);
 
   /** When each server's last round ended: its fold starts a second after its last commit. */
   const ended = new Map<ServerProcess, number>();

@@ -41,31 +41,31 @@ export async function startSeeded(work: string, name: string, script: string, ex
   return Object.assign(server, { token });
 }
 
-/** The requests of a scenario, used round robin: bodies drawn from the tenant's users and the server's statuses. */
-export async function scenarioRequests(scenario: string, server: SeededServer, users: number): Promise<RequestSpec[]> {
+/**
+ * A scenario's requests, used round robin (bodies drawn from the tenant's users and the server's
+ * statuses), and what its warm-up sends: the same, but opens before closes, so that users have
+ * several opens to close, as in the bench.
+ */
+export async function scenarioRequests(scenario: string, server: SeededServer, users: number): Promise<{ requests: RequestSpec[]; warmUp: RequestSpec[] }> {
   const listed = JSON.parse((await httpCall(server.url, { method: 'GET', path: LIST_PATH }, { authorization: `Bearer ${server.token}` })).body) as {
     data: { items: { system_status_id: string; priority: number }[] };
   };
   const statusIds = listed.data.items.sort((x, y) => x.priority - y.priority).map((item) => item.system_status_id);
   const batchOpen = (size: number): RequestSpec[] =>
     batchOpenPool(statusIds, users, size, 2000, Math.floor(Date.now() / 1000)).requests.map((request) => ({ method: 'POST', ...request }));
+  const same = (requests: RequestSpec[]) => ({ requests, warmUp: requests });
   switch (scenario) {
     case 'batch_open_50':
-      return batchOpen(50);
+      return same(batchOpen(50));
     case 'batch_open_1':
-      return batchOpen(1);
-    // Closes, after a warm-up of 50-user opens (warmUpRequests) that leaves users with several opens, as in the bench.
+      return same(batchOpen(1));
     case 'batch_close_50':
-      return batchClosePool(statusIds, users, 50, 2000).requests.map((request) => ({ method: 'POST', ...request }));
+      return { requests: batchClosePool(statusIds, users, 50, 2000).requests.map((request) => ({ method: 'POST', ...request })), warmUp: batchOpen(50) };
     case 'list':
-      return [{ method: 'GET', path: LIST_PATH }];
+      return same([{ method: 'GET', path: LIST_PATH }]);
     case 'token':
-      return [{ method: 'POST', path: TOKEN_PATH, body: TOKEN_BODY }];
+      return same([{ method: 'POST', path: TOKEN_PATH, body: TOKEN_BODY }]);
     default:
       throw new Error(`--scenario: one of ${SCENARIOS.join(', ')}`);
   }
 }
-
-/** What a scenario's warm-up sends: the scenario itself, but opens before closes. */
-export const warmUpRequests = (scenario: string, server: SeededServer, users: number) =>
-  scenarioRequests(scenario === 'batch_close_50' ? 'batch_open_50' : scenario, server, users);
