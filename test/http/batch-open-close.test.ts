@@ -29,6 +29,9 @@ describeEachEngine('batch_open and batch_close', (engine) => {
     t.request({ method: 'POST', url: `${STATUSES_URL}/${statusId}/batch_open${query}`, token: as, payload: { user_list } });
   const batchClose = (statusId: string, user_list: unknown[], query = '', as = token) =>
     t.request({ method: 'POST', url: `${STATUSES_URL}/${statusId}/batch_close${query}`, token: as, payload: { user_list } });
+  /** A batch answer's text: the envelope and the result list, in this key order exactly. */
+  const answersText = (response: { body: string }, result_list: object[]) =>
+    assert.equal(response.body, JSON.stringify({ code: 0, msg: 'success', data: { result_list } }));
   const shown = async (userId: string, tenant = ACME) =>
     (await t.request({ method: 'GET', url: `/_sysstatus/tenants/${tenant}/users/${userId}/status` })).json();
 
@@ -39,19 +42,10 @@ describeEachEngine('batch_open and batch_close', (engine) => {
     ]);
     assert.equal(response.statusCode, 200);
     // The text itself: the platform's key order, each end_time echoed as the type it was sent.
-    assert.equal(
-      response.body,
-      JSON.stringify({
-        code: 0,
-        msg: 'success',
-        data: {
-          result_list: [
-            { user_id: open('u001'), end_time: String(NOW + 3600), result: 'success_show' },
-            { user_id: open('u002'), end_time: NOW + 7200, result: 'success_show' },
-          ],
-        },
-      }),
-    );
+    answersText(response, [
+      { user_id: open('u001'), end_time: String(NOW + 3600), result: 'success_show' },
+      { user_id: open('u002'), end_time: NOW + 7200, result: 'success_show' },
+    ]);
     const view = await shown('u001');
     assert.equal(view.shown.title, '出差');
     assert.equal(view.shown.end_time, NOW + 3600);
@@ -203,22 +197,13 @@ describeEachEngine('batch_open and batch_close', (engine) => {
     await batchOpen(ids['请假'], [{ user_id: open('u001'), end_time: NOW + 600 }]);
     await batchOpen(ids['出差'], [{ user_id: open('u001'), end_time: NOW + 600 }]);
     const response = await batchClose(ids['请假'], [open('u001'), open('u002'), open('u004'), open('u005'), 'nobody']);
-    assert.equal(
-      response.body,
-      JSON.stringify({
-        code: 0,
-        msg: 'success',
-        data: {
-          result_list: [
-            { user_id: open('u001'), result: 'success' },
-            { user_id: open('u002'), result: 'success' },
-            { user_id: open('u004'), result: 'resign_user_id' },
-            { user_id: open('u005'), result: 'invisible_user_id' },
-            { user_id: 'nobody', result: 'invalid_user_id' },
-          ],
-        },
-      }),
-    );
+    answersText(response, [
+      { user_id: open('u001'), result: 'success' },
+      { user_id: open('u002'), result: 'success' },
+      { user_id: open('u004'), result: 'resign_user_id' },
+      { user_id: open('u005'), result: 'invisible_user_id' },
+      { user_id: 'nobody', result: 'invalid_user_id' },
+    ]);
     assert.equal((await shown('u001')).shown.title, '出差');
     const byUserId = await batchClose(ids['出差'], ['u001'], '?user_id_type=user_id');
     assert.equal(byUserId.json().data.result_list[0].result, 'success');
