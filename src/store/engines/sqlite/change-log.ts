@@ -11,6 +11,7 @@ import type { ChangeSink, RowChange } from '../../memory/memory-store.js';
 import { MemoryState, Nested, OPEN_STRIDE, type OpenDefinition } from '../../memory/state.js';
 import { CODECS, opensCodec, statusesCodec, type TableCodec, tableNumber, usersCodec } from '../../memory/tables.js';
 import type { ImagePoint, StateImageFile } from './state-image-file.js';
+import type { WalCheckpointer } from './wal-checkpointer.js';
 
 /** A point a test may stop the process at, as a crash would: a fold step before or after its commit, or one of the image's. */
 export type StopPoint = 'fold:before-commit' | 'fold:after-commit' | ImagePoint;
@@ -379,6 +380,7 @@ export class ChangeLog implements ChangeSink {
     private readonly policy: FoldPolicy = DEFAULT_FOLD_POLICY,
     private readonly image?: StateImageFile,
     private readonly stopAt?: (point: StopPoint) => void,
+    private readonly checkpointer?: WalCheckpointer,
   ) {
     database.exec(`create table if not exists ${LOG_TABLE} (seq integer primary key, changes text not null)`);
     this.append_ = database.prepare(`insert into ${LOG_TABLE} (changes) values (?)`);
@@ -467,6 +469,7 @@ export class ChangeLog implements ChangeSink {
     this.lastSeq = Number(this.append_.run(record).lastInsertRowid);
     // The record is durable from here on: nothing below may fail this commit (the fold's own
     // failures are reported and tried again, see failedInBackground).
+    this.checkpointer?.written();
     this.imageUnchanged = false;
     this.remember(record.length);
     if (this.pendingBytes >= this.policy.maxLogBytes) this.foldInBackground();
@@ -569,6 +572,7 @@ export class ChangeLog implements ChangeSink {
       this.stopAt?.('fold:before-commit');
     })();
     fold.batch = undefined;
+    this.checkpointer?.written();
     this.failuresInRow = 0;
     this.imageNamed = false;
     this.stopAt?.('fold:after-commit');
@@ -699,6 +703,7 @@ export class ChangeLog implements ChangeSink {
       }
     }
     this.image?.removeSaved();
+    await this.checkpointer?.close();
     this.database.close();
   }
 }

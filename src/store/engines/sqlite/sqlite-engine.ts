@@ -11,6 +11,7 @@ import type { Store } from '../../store.js';
 import { ChangeLog, DEFAULT_FOLD_POLICY, type FoldPolicy, type StopPoint } from './change-log.js';
 import { StateImageFile } from './state-image-file.js';
 import { withStatementCache } from './statement-cache.js';
+import { WalCheckpointer } from './wal-checkpointer.js';
 
 const sqliteDialect: EngineDialect = {
   name: 'sqlite',
@@ -63,7 +64,8 @@ export async function openSqliteStore(options: { file?: string; fold?: Partial<F
   await migrateToLatest(migrations);
   await migrations.destroy();
   const image = options.file === ':memory:' ? undefined : new StateImageFile(database, `${options.file}-image`, options.stopAt);
-  const log = new ChangeLog(database, { ...DEFAULT_FOLD_POLICY, ...options.fold }, image, options.stopAt);
+  const checkpointer = image ? new WalCheckpointer(database) : undefined;
+  const log = new ChangeLog(database, { ...DEFAULT_FOLD_POLICY, ...options.fold }, image, options.stopAt, checkpointer);
   return new MemoryStore(log.load(), log);
 }
 
