@@ -32,20 +32,24 @@ export function planBatchClose(
   if (entries.some((entry) => entry.resolved.kind === 'other_tenant')) throw new PlatformError('other_tenant_user');
   const nowSeconds = Math.floor(nowMs / 1000);
   const result_list: BatchClosePlan['result_list'] = [];
-  const users = new Set<string>();
+  const users: string[] = [];
   for (const entry of entries) {
     const rejection = userRejection(entry.resolved);
     if (rejection || entry.resolved.kind !== 'user') {
       result_list.push({ user_id: entry.user_id, result: rejection ?? 'fail' });
       continue;
     }
-    users.add(entry.resolved.user_id);
+    users.push(entry.resolved.user_id);
     result_list.push({ user_id: entry.user_id, result: 'success' });
   }
+  // Sorted, a user named twice (under two IDs) once: no Set to grow for 50 users.
+  users.sort();
   const closes: BatchClosePlan['closes'] = [];
   const removes: string[] = [];
   const shown_changes: ShownChange[] = [];
-  for (const userId of [...users].sort()) {
+  for (let at = 0; at < users.length; at++) {
+    const userId = users[at];
+    if (at > 0 && userId === users[at - 1]) continue;
     const opens = opensByUser.get(userId) ?? NO_OPENS;
     // Without a copy of the rest: this runs for every user of a batch.
     let stored = false;

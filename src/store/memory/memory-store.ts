@@ -684,14 +684,15 @@ export class MemoryRepository implements StoreTransaction {
         // The other open that would be shown; on a tie the smaller status id, first in userOpens' order.
         else if ((entries[at + 1] as number) > nowSeconds && syncOnOf(preferences, definition) && (best < 0 || outranksInIdOrder(entries, at, best))) best = at;
       }
-      const ranks: OpenRank[] = [];
-      const rank = (at: number) => rankAt(entries, at, syncOnOf(preferences, entries[at] as OpenDefinition));
-      if (own >= 0 && best >= 0 && compareText((entries[best] as OpenDefinition).system_status_id, systemStatusId) < 0) ranks.push(rank(best), rank(own));
-      else {
-        if (own >= 0) ranks.push(rank(own));
-        if (best >= 0) ranks.push(rank(best));
-      }
-      if (ranks.length > 0) byUser.set(userId, ranks);
+      if (own < 0 && best < 0) continue;
+      const ownRank = own < 0 ? undefined : rankAt(entries, own, syncOnOf(preferences, entries[own] as OpenDefinition));
+      const bestRank = best < 0 ? undefined : rankAt(entries, best, syncOnOf(preferences, entries[best] as OpenDefinition));
+      // Arrays of their exact length, as in batchOpenStates.
+      let ranks: OpenRank[];
+      if (!bestRank) ranks = [ownRank!];
+      else if (!ownRank) ranks = [bestRank];
+      else ranks = compareText((entries[best] as OpenDefinition).system_status_id, systemStatusId) < 0 ? [bestRank, ownRank] : [ownRank, bestRank];
+      byUser.set(userId, ranks);
     }
     return byUser;
   }
