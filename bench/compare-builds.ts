@@ -8,13 +8,15 @@
 // --gc also reads V8's trace of each server's collections: the bytes promoted out of the young
 // generation and the young generation's pauses, per request. Those follow what a change keeps
 // alive across a collection, and move far less with this machine's noise than CPU time does.
+// Each round also reports the event loop's delay (p99 and longest), where a stall that computes
+// nothing shows, such as a synchronous fsync.
 // Each round starts once its server is idle, its fold of the previous round's log done: the rounds'
 // figures are the request path's, and a second line counts each server's CPU between its rounds too.
 // Both builds must be built (npm run build in each checkout).
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runLoad, type LoadResult } from './load.js';
-import { processCpuMs, type ServerProcess, settleAfter } from './processes.js';
+import { httpCall, processCpuMs, type ServerProcess, settleAfter } from './processes.js';
 import { scenarioRequests, type SeededServer, seedWork, startSeeded } from './seeded-server.js';
 
 const { values } = parseArgs({
@@ -54,6 +56,17 @@ function youngCollections(trace: string): { promoted: number; pauseMs: number } 
   }
   return { promoted, pauseMs };
 }
+/**
+ * The event loop's delay (prom-client's sampling, which starts over at each scrape of /metrics):
+ * its longest and its p99 since the last call, in ms. What stops the loop without computing (a
+ * synchronous fsync, say) shows here and not in a CPU profile.
+ */
+async function eventLoopDelay(server: ServerProcess): Promise<{ maxMs: number; p99Ms: number }> {
+  const text = (await httpCall(server.url, { method: 'GET', path: '/metrics' })).body;
+  const seconds = (name: string) => Number(new RegExp(`^sysstatus_nodejs_eventloop_lag_${name}_seconds (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+  return { maxMs: seconds('max') * 1000, p99Ms: seconds('p99') * 1000 };
+}
+
 try {
   const { requests: slot, warmUp } = await scenarioRequests(values.scenario, a, users);
 
@@ -79,12 +92,14 @@ try {
     const cpuBefore = processCpuMs(server.pid);
     // A trace line counts in the run during which it was completed (V8 writes one in pieces).
     const from = server.output().lastIndexOf('\n') + 1;
+    await eventLoopDelay(server);
     const result: LoadResult = await runLoad({ url: server.url, connections: 50, durationSec, headers: { authorization: `Bearer ${server.token}` }, slots: [requests] });
     const completed = Math.max(1, result.completed);
     ended.set(server, Date.now());
     if (cpuAtEnd.has(server)) cpuAtEnd.set(server, processCpuMs(server.pid));
     const trace = server.output();
     const young = youngCollections(trace.slice(from, trace.lastIndexOf('\n') + 1));
+    const delay = await eventLoopDelay(server);
     return {
       completed,
       cpuMs: (processCpuMs(server.pid) - cpuBefore) / completed,
@@ -92,6 +107,8 @@ try {
       p99: result.p99,
       promotedKiB: young.promoted / 1024 / completed,
       scavengeUs: (young.pauseMs * 1000) / completed,
+      delayMaxMs: delay.maxMs,
+      delayP99Ms: delay.p99Ms,
     };
   };
   await load(a, 2, warmUp);
@@ -113,7 +130,7 @@ try {
       ? `, promoted ${median(runs[name].map((run) => run.promotedKiB)).toFixed(2)} KiB/request, young collections ${median(runs[name].map((run) => run.scavengeUs)).toFixed(1)} µs/request`
       : '';
   const line = (name: 'A' | 'B') =>
-    `${name}: ${median(runs[name].map((run) => run.cpuMs)).toFixed(3)} ms CPU/request, ${median(runs[name].map((run) => run.rps)).toFixed(0)} req/s, p99 ${median(runs[name].map((run) => run.p99))} ms, peak RSS ${Math.round((name === 'A' ? a : b).memory().peakMiB)} MiB${young(name)}`;
+    `${name}: ${median(runs[name].map((run) => run.cpuMs)).toFixed(3)} ms CPU/request, ${median(runs[name].map((run) => run.rps)).toFixed(0)} req/s, p99 ${median(runs[name].map((run) => run.p99))} ms, event loop delay p99 ${median(runs[name].map((run) => run.delayP99Ms)).toFixed(1)} / max ${median(runs[name].map((run) => run.delayMaxMs)).toFixed(1)} ms, peak RSS ${Math.round((name === 'A' ? a : b).memory().peakMiB)} MiB${young(name)}`;
   console.log(`${values.scenario}, ${values.rounds} rounds × ${values.duration} s, medians`);
   console.log(line('A'));
   console.log(line('B'));

@@ -69,8 +69,12 @@ export class WalCheckpointer {
     this.worker = new Worker(WORKER_CODE, { eval: true, workerData: { module, file: database.name }, resourceLimits: { maxYoungGenerationSizeMb: 1 } });
     this.worker.on('message', (result: CheckpointResult) => this.answered(result));
     this.worker.on('error', (error) => this.lost(error));
-    this.exited = new Promise((resolve) => this.worker.once('exit', () => resolve()));
-    this.worker.once('exit', () => this.lost(new Error('the checkpoint worker exited')));
+    this.exited = new Promise((resolve) =>
+      this.worker.once('exit', () => {
+        this.lost(new Error('the checkpoint worker exited'));
+        resolve();
+      }),
+    );
     // A store left open (a test's abandoned one, a process about to exit) does not keep the
     // process alive. After the listeners: adding a 'message' listener refs the worker again.
     this.worker.unref();
