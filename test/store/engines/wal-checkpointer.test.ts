@@ -1,4 +1,4 @@
-// WAL checkpoints on the worker thread: the main connection never runs one inside an append, the
+// WAL checkpoints on the worker thread: the main connection never runs SQLite's automatic one inside an append, the
 // WAL still starts over under steady writes, and without the worker SQLite's own checkpoints return.
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -23,7 +23,7 @@ function openLog(name: string) {
 
 const RECORD = Buffer.alloc(6000, 7);
 
-test('under steady appends the worker checkpoints, the main connection never does, and the WAL starts over', async () => {
+test('under steady appends the worker checkpoints, the main connection only catches up the rest, and the WAL starts over', async () => {
   const { file, database, append } = openLog('steady.sqlite');
   const checkpointer = new WalCheckpointer(database, { everyMs: 2, catchUpFrames: 32 });
   assert.equal(database.pragma('wal_autocheckpoint', { simple: true }), 0);
