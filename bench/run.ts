@@ -685,7 +685,7 @@ async function main(): Promise<void> {
     date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
     machine: machine(),
     node: process.version,
-    engine: 'embedded: the state in memory, one appended SQLite row per event-loop turn (group commit), folded into the tables in the background (better-sqlite3, WAL, synchronous=NORMAL)',
+    engine: 'embedded: the state in memory, one appended SQLite row per event-loop turn (group commit), folded into the tables in the background (better-sqlite3, WAL, synchronous=NORMAL, checkpoints on a worker thread)',
     mode: options.quick ? 'quick smoke run (figures not meaningful)' : 'full run',
     connections: options.connections,
     durationSec: options.durationSec,
