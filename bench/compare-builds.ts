@@ -89,20 +89,23 @@ try {
     // none of it lands in a round by timing alone (a fold in a round cost 10–25%).
     await settle(a);
     await settle(b);
+    // The scrapes of /metrics around the round count in neither its CPU nor the CPU between rounds.
+    await eventLoopDelay(server);
+    if (cpuAtEnd.has(server)) cpuAtEnd.set(server, processCpuMs(server.pid));
     const cpuBefore = processCpuMs(server.pid);
     // A trace line counts in the run during which it was completed (V8 writes one in pieces).
     const from = server.output().lastIndexOf('\n') + 1;
-    await eventLoopDelay(server);
     const result: LoadResult = await runLoad({ url: server.url, connections: 50, durationSec, headers: { authorization: `Bearer ${server.token}` }, slots: [requests] });
     const completed = Math.max(1, result.completed);
+    const cpuMs = (processCpuMs(server.pid) - cpuBefore) / completed;
     ended.set(server, Date.now());
-    if (cpuAtEnd.has(server)) cpuAtEnd.set(server, processCpuMs(server.pid));
     const trace = server.output();
     const young = youngCollections(trace.slice(from, trace.lastIndexOf('\n') + 1));
     const delay = await eventLoopDelay(server);
+    if (cpuAtEnd.has(server)) cpuAtEnd.set(server, processCpuMs(server.pid));
     return {
       completed,
-      cpuMs: (processCpuMs(server.pid) - cpuBefore) / completed,
+      cpuMs,
       rps: result.okRps,
       p99: result.p99,
       promotedKiB: young.promoted / 1024 / completed,

@@ -63,8 +63,10 @@ export async function openSqliteStore(options: { file?: string; fold?: Partial<F
   const migrations = new Kysely<Database>({ dialect: new SqliteDialect({ database: { prepare: (sql) => database.prepare(sql), close: () => {} } }) });
   await migrateToLatest(migrations);
   await migrations.destroy();
-  const image = options.file === ':memory:' ? undefined : new StateImageFile(database, `${options.file}-image`, options.stopAt);
-  const checkpointer = image ? new WalCheckpointer(database) : undefined;
+  const onDisk = options.file !== ':memory:';
+  const image = onDisk ? new StateImageFile(database, `${options.file}-image`, options.stopAt) : undefined;
+  // An in-memory database has no WAL to checkpoint.
+  const checkpointer = onDisk ? new WalCheckpointer(database) : undefined;
   const log = new ChangeLog(database, { ...DEFAULT_FOLD_POLICY, ...options.fold }, image, options.stopAt, checkpointer);
   return new MemoryStore(log.load(), log);
 }
